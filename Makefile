@@ -1,0 +1,143 @@
+# Posthorn build. GNU make; `make help` lists the targets.
+#
+# Objects go under $(BUILD)/obj, programs under $(BUILD)/bin. SANITIZE=1
+# builds with ASan+UBSan into build/san so the two builds never mix objects.
+
+CXX      ?= g++
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   := $(PREFIX)/bin
+SBINDIR  := $(PREFIX)/sbin
+MANDIR   := $(PREFIX)/share/man
+
+ifeq ($(SANITIZE),1)
+BUILD    ?= build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD    ?= build
+SANFLAGS :=
+endif
+
+PKGS_ALL := openssl libevent libevent_openssl libcares libxcrypt
+CXXFLAGS ?= -O2 -g
+CXXFLAGS += -std=c++20 -Wall -Wextra -Wno-missing-field-initializers $(SANFLAGS)
+CPPFLAGS += -I. -MMD -MP
+LDFLAGS  += $(SANFLAGS)
+
+CRYPT_LIBS := $(shell pkg-config --libs libxcrypt 2>/dev/null || echo -lcrypt)
+GTEST_LIBS := $(shell pkg-config --libs gtest_main 2>/dev/null || echo -lgtest_main -lgtest -lpthread)
+
+# ---- sources -------------------------------------------------------------
+# common/ becomes libposthorn.a. Each program is a folder: its main.cc makes
+# the program, every other .cc in the folder is linked into it and into the
+# unit tests, so tests reach everything but main().
+COMMON_SRC := $(shell find common -name '*.cc' | sort)
+COMMON_OBJ := $(COMMON_SRC:%.cc=$(BUILD)/obj/%.o)
+LIB        := $(BUILD)/lib/libposthorn.a
+
+# program name -> folder, and the system libraries it needs beyond common/.
+PROGRAMS        := mda
+dir_mda         := mda
+libs_mda        := $(CRYPT_LIBS)
+
+prog_src  = $(filter-out $(dir_$(1))/main.cc,$(wildcard $(dir_$(1))/*.cc))
+PROG_OBJ_ALL := $(foreach p,$(PROGRAMS),$(patsubst %.cc,$(BUILD)/obj/%.o,$(call prog_src,$(p))))
+BINS := $(PROGRAMS:%=$(BUILD)/bin/%)
+
+UNIT_SRC := $(wildcard tests/unit/*_test.cc)
+UNIT_OBJ := $(UNIT_SRC:%.cc=$(BUILD)/obj/%.o)
+UNIT_BIN := $(BUILD)/bin/unit_tests
+ALL_LIBS := $(sort $(foreach p,$(PROGRAMS),$(libs_$(p))))
+
+MANPAGES := $(wildcard man/*.[1-8])
+
+.PHONY: all check unit integration manlint install clean deps deps-check bench help
+.DEFAULT_GOAL := all
+
+all: $(BINS)
+
+$(BUILD)/obj/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+$(LIB): $(COMMON_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+define program_rule
+$(BUILD)/bin/$(1): $(BUILD)/obj/$(dir_$(1))/main.o $(patsubst %.cc,$(BUILD)/obj/%.o,$(call prog_src,$(1))) $(LIB)
+	@mkdir -p $$(@D)
+	$$(CXX) $$(LDFLAGS) -o $$@ $$^ $(libs_$(1))
+endef
+$(foreach p,$(PROGRAMS),$(eval $(call program_rule,$(p))))
+
+$(UNIT_BIN): $(UNIT_OBJ) $(PROG_OBJ_ALL) $(LIB)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(ALL_LIBS) $(GTEST_LIBS)
+
+# ---- tests ---------------------------------------------------------------
+# Each stage writes its counts to $(BUILD)/results/; `check` ends with one
+# summary line that CI reads.
+RESULTS := $(BUILD)/results
+
+check: deps-check
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+	@status=0; \
+	$(MAKE) --no-print-directory unit || status=1; \
+	$(MAKE) --no-print-directory integration || status=1; \
+	$(MAKE) --no-print-directory manlint || status=1; \
+	tests/summary.sh $(RESULTS); \
+	exit $$status
+
+unit: $(UNIT_BIN)
+	@mkdir -p $(RESULTS)
+	@tests/run_unit.sh $(UNIT_BIN) $(RESULTS)/unit
+
+integration: all
+	@mkdir -p $(RESULTS)
+	@POSTHORN_BIN=$(abspath $(BUILD)/bin) python3 tests/integration/run.py $(RESULTS)/integration
+
+manlint:
+	@mkdir -p $(RESULTS)
+	@tests/manlint.sh $(RESULTS)/manlint $(MANPAGES)
+
+bench: all
+	@POSTHORN_BIN=$(abspath $(BUILD)/bin) tests/bench/mda_bench.sh
+
+# ---- dependencies --------------------------------------------------------
+# Debian 12 packages for the build, the tests and the benchmarks.
+DEB_PKGS := g++ make pkg-config libssl-dev libevent-dev libc-ares-dev \
+	libgtest-dev libcrypt-dev python3 mandoc whois mblaze maildrop openssl
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -q && apt-get install -y -q --no-install-recommends $(DEB_PKGS); \
+	else \
+	  echo "run as root: apt-get install -y --no-install-recommends $(DEB_PKGS)"; exit 1; \
+	fi
+
+# Installs the packages only when one is missing, so `make check` works on a
+# fresh machine and costs nothing on a prepared one.
+deps-check:
+	@command -v dpkg-query >/dev/null || exit 0; missing=; \
+	for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then echo "missing packages:$$missing"; $(MAKE) --no-print-directory deps; fi
+
+# ---- install -------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	for m in $(MANPAGES); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
+
+clean:
+	rm -rf build
+
+help:
+	@echo "targets: all check install clean deps bench   (SANITIZE=1 for ASan+UBSan)"
+
+-include $(COMMON_OBJ:.o=.d) $(PROG_OBJ_ALL:.o=.d) $(UNIT_OBJ:.o=.d) $(foreach p,$(PROGRAMS),$(BUILD)/obj/$(dir_$(p))/main.d)

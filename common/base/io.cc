@@ -1,0 +1,66 @@
+#include "common/base/io.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "common/base/unique_fd.h"
+
+namespace posthorn {
+
+bool WriteAll(int fd, std::string_view data) {
+  struct iovec iov = {const_cast<char*>(data.data()), data.size()};
+  return WriteAllV(fd, &iov, 1);
+}
+
+bool WriteAllV(int fd, struct iovec* iov, int count) {
+  while (count > 0) {
+    if (iov->iov_len == 0) {
+      ++iov;
+      --count;
+      continue;
+    }
+    ssize_t n = ::writev(fd, iov, count);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    size_t left = static_cast<size_t>(n);
+    while (count > 0 && left >= iov->iov_len) {
+      left -= iov->iov_len;
+      ++iov;
+      --count;
+    }
+    if (count > 0) {
+      iov->iov_base = static_cast<char*>(iov->iov_base) + left;
+      iov->iov_len -= left;
+    }
+  }
+  return true;
+}
+
+ssize_t ReadSome(int fd, char* buf, size_t len) {
+  for (;;) {
+    ssize_t n = ::read(fd, buf, len);
+    if (n < 0 && errno == EINTR) continue;
+    return n;
+  }
+}
+
+Status ReadFile(const std::string& path, std::string* out) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return SysError("cannot open " + path, errno);
+  struct stat st;
+  if (::fstat(fd.get(), &st) == 0 && st.st_size > 0) out->reserve(st.st_size);
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ReadSome(fd.get(), buf, sizeof buf);
+    if (n < 0) return SysError("cannot read " + path, errno);
+    if (n == 0) return Status::Ok();
+    out->append(buf, static_cast<size_t>(n));
+  }
+}
+
+}  // namespace posthorn

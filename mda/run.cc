@@ -1,0 +1,79 @@
+#include "mda/run.h"
+
+#include <sysexits.h>
+
+#include "common/address/address.h"
+#include "common/base/privileges.h"
+#include "common/base/strings.h"
+#include "common/config/config.h"
+#include "common/log/log.h"
+#include "mda/deliver.h"
+#include "mda/options.h"
+#include "mda/targets.h"
+
+namespace posthorn::mda {
+
+namespace {
+
+// -f: "", "<>" and MAILER-DAEMON are the null sender; anything else must
+// be an address, since it goes into a header.
+Result<std::string> ParseSender(const std::string& text) {
+  if (text.empty() || text == "<>" || EqualsIgnoreCase(text, "MAILER-DAEMON")) return std::string();
+  Result<Address> a = ParseAddress(text, {.allow_utf8 = true});
+  if (!a.ok()) return Error{"bad sender address '" + text + "': " + a.message()};
+  return a->ToString();
+}
+
+std::string Recipient(const Options& o, const Target& t) {
+  std::string out = "to=<" + (t.address.empty() ? o.maildir : t.address) + ">";
+  if (!o.address.empty() && !EqualsIgnoreCase(o.address, t.address)) out += ", orig_to=<" + o.address + ">";
+  return out;
+}
+
+Outcome Fail(const Options& o, const std::vector<Target>& targets, const Failure& f) {
+  const char* status = f.exit_code == EX_TEMPFAIL ? "deferred" : "bounced";
+  std::string who = "to=<" + (o.address.empty() ? o.maildir : o.address) + ">";
+  if (targets.size() == 1) who = Recipient(o, targets[0]);
+  log::Info("%s, status=%s (%s)", who.c_str(), status, f.why.c_str());
+  return Outcome{f.exit_code, f.why};
+}
+
+}  // namespace
+
+Outcome Run(int argc, char** argv) {
+  Result<Options> options = ParseOptions(argc, argv);
+  if (!options.ok()) return Outcome{EX_USAGE, options.message() + "\n" + kUsage};
+  const Options& o = *options;
+
+  // A config mda cannot read defers the mail rather than bouncing it: the
+  // admin fixes the file and the queue retries.
+  Result<config::Config> config = config::Config::LoadFor(o.config_path, config::kMda);
+  if (!config.ok()) return Outcome{EX_TEMPFAIL, config.message()};
+
+  DeliveryRequest request;
+  if (o.sender) {
+    Result<std::string> sender = ParseSender(*o.sender);
+    if (!sender.ok()) return Outcome{EX_USAGE, sender.message()};
+    request.sender = *sender;
+  }
+  // -d delivers for the mail system, as its user; -m delivers for whoever
+  // runs it, into the Maildir they named.
+  if (!o.address.empty()) {
+    if (Status s = SwitchToUser(config->String("user")); !s.ok()) return Outcome{EX_TEMPFAIL, s.message()};
+    request.delivered_to = o.address;
+    request.max_delivered_to = config->Count("max_delivered_to");
+  }
+  request.max_message_size = config->Size("max_message_size");
+
+  std::vector<Target> targets;
+  if (MaybeFailure f = PlanTargets(o, *config, &targets)) return Fail(o, targets, *f);
+  Delivered delivered;
+  if (MaybeFailure f = Deliver(request, targets, &delivered)) return Fail(o, targets, *f);
+  for (size_t i = 0; i < targets.size(); ++i) {
+    log::Info("%s, size=%llu, status=sent (delivered to %s)", Recipient(o, targets[i]).c_str(),
+              static_cast<unsigned long long>(delivered.size), delivered.paths[i].c_str());
+  }
+  return Outcome{0, ""};
+}
+
+}  // namespace posthorn::mda

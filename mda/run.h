@@ -1,0 +1,16 @@
+// mda from command line to exit code, minus process setup, so tests can
+// drive the whole program in process.
+#pragma once
+
+#include <string>
+
+namespace posthorn::mda {
+
+struct Outcome {
+  int exit_code;    // sysexits(3)
+  std::string why;  // for stderr when exit_code != 0
+};
+
+Outcome Run(int argc, char** argv);
+
+}  // namespace posthorn::mda

@@ -1,0 +1,69 @@
+// Unique names, flags in the info part and sizes in the name.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "common/maildir/flags.h"
+#include "common/maildir/unique_name.h"
+
+namespace posthorn::maildir {
+namespace {
+
+TEST(MaildirNames, UniqueNameHasTheSpecifiedParts) {
+  std::string name = NewUniqueName();
+  EXPECT_TRUE(std::regex_match(name, std::regex(R"(\d+\.M\d+P\d+Q\d+R[0-9a-f]{16}\.[^/:,]+)"))) << name;
+}
+
+TEST(MaildirNames, NamesNeverRepeatInOneProcess) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 10000; ++i) EXPECT_TRUE(seen.insert(NewUniqueName()).second);
+}
+
+TEST(MaildirNames, HostNameEscapes) {
+  EXPECT_EQ(EscapedHostName("a/b:c,d"), "a\\057b\\072c\\054d");
+  EXPECT_EQ(EscapedHostName("mail.example.org"), "mail.example.org");
+}
+
+TEST(MaildirNames, SizesInName) {
+  std::string name = NameWithSizes("123.M4P5Q6.host", 1000, 1040);
+  EXPECT_EQ(name, "123.M4P5Q6.host,S=1000,W=1040");
+  EXPECT_EQ(SizeFromName(name, 'S'), 1000u);
+  EXPECT_EQ(SizeFromName(name, 'W'), 1040u);
+  EXPECT_EQ(SizeFromName(name + ":2,S", 'W'), 1040u);
+  EXPECT_EQ(SizeFromName("123.M4P5Q6.host:2,S", 'S'), std::nullopt);
+  EXPECT_EQ(SizeFromName("123.host,S=:2,", 'S'), std::nullopt);
+}
+
+TEST(MaildirFlags, ParseAndFormatInAsciiOrder) {
+  Flags f = Flags::FromName("x,S=1:2,TSRPFD");
+  EXPECT_TRUE(f.draft && f.flagged && f.passed && f.replied && f.seen && f.trashed);
+  EXPECT_EQ(f.Info(), "2,DFPRST");
+  Flags k = Flags::FromName("x:2,Sca");
+  EXPECT_TRUE(k.seen);
+  EXPECT_EQ(k.keywords, (1u << 0) | (1u << 2));
+  EXPECT_EQ(k.Info(), "2,Sac");
+}
+
+TEST(MaildirFlags, NoInfoMeansNoFlags) {
+  EXPECT_EQ(Flags::FromName("1234.M1P2.host"), Flags{});
+  EXPECT_EQ(Flags::FromName("1234.M1P2.host:1,S"), Flags{});  // experimental info
+  EXPECT_EQ(Flags{}.Info(), "2,");
+}
+
+TEST(MaildirFlags, UnknownLettersAreIgnored) {
+  Flags f = Flags::FromName("x:2,S?9Z");
+  EXPECT_EQ(f.Info(), "2,S");
+}
+
+TEST(MaildirFlags, NameWithFlagsKeepsTheUniquePart) {
+  Flags f;
+  f.seen = true;
+  f.replied = true;
+  EXPECT_EQ(NameWithFlags("1.M2.h,S=5,W=6", f), "1.M2.h,S=5,W=6:2,RS");
+  EXPECT_EQ(NameWithFlags("1.M2.h,S=5,W=6:2,FS", f), "1.M2.h,S=5,W=6:2,RS");
+  EXPECT_EQ(BaseName("1.M2.h:2,S"), "1.M2.h");
+}
+
+}  // namespace
+}  // namespace posthorn::maildir
