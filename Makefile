@@ -10,12 +10,16 @@ BINDIR   := $(PREFIX)/bin
 SBINDIR  := $(PREFIX)/sbin
 MANDIR   := $(PREFIX)/share/man
 
+# Programs link libstdc++ statically: it saves a third of mda's start-up
+# (dynamic relocation of libstdc++), which every delivery pays.
 ifeq ($(SANITIZE),1)
 BUILD    ?= build/san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+PROG_LDFLAGS :=
 else
 BUILD    ?= build
 SANFLAGS :=
+PROG_LDFLAGS := -static-libstdc++ -static-libgcc
 endif
 
 PKGS_ALL := openssl libevent libevent_openssl libcares libxcrypt
@@ -38,7 +42,7 @@ LIB        := $(BUILD)/lib/libposthorn.a
 # program name -> folder, and the system libraries it needs beyond common/.
 PROGRAMS        := mda
 dir_mda         := mda
-libs_mda        := $(CRYPT_LIBS)
+libs_mda        :=
 
 prog_src  = $(filter-out $(dir_$(1))/main.cc,$(wildcard $(dir_$(1))/*.cc))
 PROG_OBJ_ALL := $(foreach p,$(PROGRAMS),$(patsubst %.cc,$(BUILD)/obj/%.o,$(call prog_src,$(p))))
@@ -47,7 +51,7 @@ BINS := $(PROGRAMS:%=$(BUILD)/bin/%)
 UNIT_SRC := $(wildcard tests/unit/*_test.cc)
 UNIT_OBJ := $(UNIT_SRC:%.cc=$(BUILD)/obj/%.o)
 UNIT_BIN := $(BUILD)/bin/unit_tests
-ALL_LIBS := $(sort $(foreach p,$(PROGRAMS),$(libs_$(p))))
+ALL_LIBS := $(sort $(CRYPT_LIBS) $(foreach p,$(PROGRAMS),$(libs_$(p))))
 
 MANPAGES := $(wildcard man/*.[1-8])
 
@@ -68,7 +72,7 @@ $(LIB): $(COMMON_OBJ)
 define program_rule
 $(BUILD)/bin/$(1): $(BUILD)/obj/$(dir_$(1))/main.o $(patsubst %.cc,$(BUILD)/obj/%.o,$(call prog_src,$(1))) $(LIB)
 	@mkdir -p $$(@D)
-	$$(CXX) $$(LDFLAGS) -o $$@ $$^ $(libs_$(1))
+	$$(CXX) $$(LDFLAGS) $$(PROG_LDFLAGS) -o $$@ $$^ $(libs_$(1))
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call program_rule,$(p))))
 
@@ -109,7 +113,7 @@ bench: all
 # ---- dependencies --------------------------------------------------------
 # Debian 12 packages for the build, the tests and the benchmarks.
 DEB_PKGS := g++ make pkg-config libssl-dev libevent-dev libc-ares-dev \
-	libgtest-dev libcrypt-dev python3 mandoc whois mblaze maildrop openssl
+	libgtest-dev libcrypt-dev python3 mandoc whois mblaze maildrop openssl time
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \

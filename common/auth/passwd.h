@@ -43,12 +43,4 @@ class PasswdFile {
   size_t size_ = 0;
 };
 
-// True when `password` matches `hash` under crypt(3). Locked or empty
-// hashes (`!`, `*`, "") never match. Compares in constant time.
-bool VerifyPassword(std::string_view hash, std::string_view password);
-
-// Verifies a login. For an unknown user it still runs one crypt(3) over a
-// dummy hash so that timing does not reveal which addresses exist.
-bool Authenticate(const PasswdFile& passwd, std::string_view address, std::string_view password);
-
 }  // namespace posthorn::auth

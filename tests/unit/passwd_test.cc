@@ -1,4 +1,5 @@
 #include "common/auth/passwd.h"
+#include "common/auth/password.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
