@@ -13,6 +13,7 @@ namespace {
 // Enough of a line to recognise `Delivered-To: <address>` and a `From `
 // line's sender; anything longer cannot match.
 constexpr size_t kLineCap = 1024;
+constexpr std::string_view kReturnPath = "Return-Path:";
 
 bool IsFieldNameChar(char c) { return c >= 33 && c <= 126 && c != ':'; }
 
@@ -87,6 +88,7 @@ std::string_view MessageStream::Finish() {
     EmitPrefix();
     state_ = State::kHeader;
   }
+  if (state_ == State::kFieldName) DecideField(true);
   if (state_ == State::kHeaderLine) EndHeaderLine();
   if (first_header_line_) starts_with_header_ = false;
   return out_;
@@ -123,8 +125,14 @@ void MessageStream::Process(std::string_view bytes) {
         EmitPrefix();
         break;
       }
-      case State::kHeader:
-        if (bytes[i] == '\n') {
+      case State::kHeader: {
+        char c = bytes[i];
+        if (dropping_ && (c == ' ' || c == '\t')) {
+          state_ = State::kDropLine;  // folded continuation of a removed field
+          break;
+        }
+        dropping_ = false;
+        if (c == '\n') {
           // The blank line between header and body.
           if (first_header_line_) starts_with_header_ = false;
           first_header_line_ = false;
@@ -133,8 +141,21 @@ void MessageStream::Process(std::string_view bytes) {
           state_ = State::kBody;
           break;
         }
-        state_ = State::kHeaderLine;
+        state_ = State::kFieldName;
         break;
+      }
+      case State::kFieldName: {
+        char c = bytes[i++];
+        line_ += c;
+        if (c == ':' || c == '\n' || line_.size() > kReturnPath.size()) DecideField(c == '\n');
+        break;
+      }
+      case State::kDropLine: {
+        const char* nl = static_cast<const char*>(std::memchr(bytes.data() + i, '\n', bytes.size() - i));
+        i = nl ? static_cast<size_t>(nl - bytes.data()) + 1 : bytes.size();
+        if (nl != nullptr) state_ = State::kHeader;
+        break;
+      }
       case State::kHeaderLine: {
         const char* nl = static_cast<const char*>(std::memchr(bytes.data() + i, '\n', bytes.size() - i));
         size_t end = nl ? static_cast<size_t>(nl - bytes.data()) + 1 : bytes.size();
@@ -153,6 +174,24 @@ void MessageStream::Process(std::string_view bytes) {
         i = bytes.size();
         break;
     }
+  }
+}
+
+// Called once the start of a header line in line_ tells what field it is.
+void MessageStream::DecideField(bool line_ended) {
+  if (sender_ && StartsWithIgnoreCase(line_, kReturnPath)) {
+    first_header_line_ = false;
+    dropping_ = true;
+    line_.clear();
+    state_ = line_ended ? State::kHeader : State::kDropLine;
+    return;
+  }
+  Emit(line_);
+  if (line_ended) {
+    EndHeaderLine();
+    state_ = State::kHeader;
+  } else {
+    state_ = State::kHeaderLine;
   }
 }
 

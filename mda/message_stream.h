@@ -1,6 +1,8 @@
 // The bytes mda stores, made from the bytes it reads: a leading mbox
 // `From ` line is dropped, CRLF becomes LF (DESIGN.md contract 3), our
-// `Return-Path:` and `Delivered-To:` go in front, and the header is watched
+// `Return-Path:` and `Delivered-To:` go in front, any `Return-Path:` the
+// message already had is removed when we write ours (a sender could forge
+// one; Postfix's cleanup removes them too), and the header is watched
 // for what decides refusal (a loop of Delivered-To:, input that is not a
 // message). Works chunk by chunk in constant memory, so a megabyte line or
 // a 100,000-line header costs no more than its bytes.
@@ -41,14 +43,16 @@ class MessageStream {
   enum class State {
     kStart,     // nothing decided: is there a `From ` line?
     kFromLine,  // inside the `From ` line, which is dropped
-    kHeader,    // in the header, at the start of a line
+    kHeader,     // in the header, at the start of a line
+    kFieldName,  // the start of a header line, held until we know its name
     kHeaderLine,
+    kDropLine,   // a Return-Path: line (or its continuation) being removed
     kBody,
   };
 
   std::string_view Normalize(std::string_view chunk);
   void Process(std::string_view bytes);
-  void StartLine(char c);
+  void DecideField(bool line_ended);
   void EndHeaderLine();
   void EmitPrefix();
   void Emit(std::string_view bytes);
@@ -59,6 +63,7 @@ class MessageStream {
   bool pending_cr_ = false;
   bool first_header_line_ = true;
   bool starts_with_header_ = true;
+  bool dropping_ = false;  // the last header line was removed
   std::string line_;       // start of the current line, capped
   std::string norm_;       // chunk after CRLF folding
   std::string out_;        // output built for this call

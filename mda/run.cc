@@ -7,6 +7,7 @@
 #include "common/base/strings.h"
 #include "common/config/config.h"
 #include "common/log/log.h"
+#include "common/maildir/location.h"
 #include "mda/deliver.h"
 #include "mda/options.h"
 #include "mda/targets.h"
@@ -35,14 +36,14 @@ Outcome Fail(const Options& o, const std::vector<Target>& targets, const Failure
   std::string who = "to=<" + (o.address.empty() ? o.maildir : o.address) + ">";
   if (targets.size() == 1) who = Recipient(o, targets[0]);
   log::Info("%s, status=%s (%s)", who.c_str(), status, f.why.c_str());
-  return Outcome{f.exit_code, f.why};
+  return Outcome{f.exit_code, f.why, true};
 }
 
 }  // namespace
 
 Outcome Run(int argc, char** argv) {
   Result<Options> options = ParseOptions(argc, argv);
-  if (!options.ok()) return Outcome{EX_USAGE, options.message() + "\n" + kUsage};
+  if (!options.ok()) return Outcome{EX_USAGE, options.message(), false, true};
   const Options& o = *options;
 
   // A config mda cannot read defers the mail rather than bouncing it: the
@@ -60,13 +61,15 @@ Outcome Run(int argc, char** argv) {
   // runs it, into the Maildir they named.
   if (!o.address.empty()) {
     if (Status s = SwitchToUser(config->String("user")); !s.ok()) return Outcome{EX_TEMPFAIL, s.message()};
-    request.delivered_to = o.address;
+    const std::string& pattern = config->String("maildir");
+    if (std::string why = maildir::CheckTemplate(pattern); !why.empty())
+      return Outcome{EX_TEMPFAIL, config->Where("maildir") + ": " + why};
     request.max_delivered_to = config->Count("max_delivered_to");
   }
   request.max_message_size = config->Size("max_message_size");
 
   std::vector<Target> targets;
-  if (MaybeFailure f = PlanTargets(o, *config, &targets)) return Fail(o, targets, *f);
+  if (MaybeFailure f = PlanTargets(o, *config, &targets, &request.delivered_to)) return Fail(o, targets, *f);
   Delivered delivered;
   if (MaybeFailure f = Deliver(request, targets, &delivered)) return Fail(o, targets, *f);
   for (size_t i = 0; i < targets.size(); ++i) {

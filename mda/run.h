@@ -9,6 +9,8 @@ namespace posthorn::mda {
 struct Outcome {
   int exit_code;    // sysexits(3)
   std::string why;  // for stderr when exit_code != 0
+  bool logged = false;      // a status line already went to syslog
+  bool show_usage = false;  // the command line was wrong
 };
 
 Outcome Run(int argc, char** argv);

@@ -21,9 +21,11 @@ Result<AliasFile> OpenAliases(const std::string& path) {
   return AliasFile::Open(path);
 }
 
-MaybeFailure PlanUser(const Options& options, const config::Config& config, std::vector<Target>* targets) {
+MaybeFailure PlanUser(const Options& options, const config::Config& config, std::vector<Target>* targets,
+                      std::string* recipient) {
   Result<Address> address = ParseAddress(options.address, {.allow_utf8 = true});
   if (!address.ok()) return Failure{EX_NOUSER, "bad recipient address <" + options.address + ">: " + address.message()};
+  *recipient = address->ToString();
 
   Result<auth::PasswdFile> passwd = auth::PasswdFile::Open(config.String("passwd"));
   if (!passwd.ok()) return Failure{EX_TEMPFAIL, passwd.message()};
@@ -54,8 +56,9 @@ MaybeFailure PlanUser(const Options& options, const config::Config& config, std:
 
 }  // namespace
 
-MaybeFailure PlanTargets(const Options& options, const config::Config& config, std::vector<Target>* targets) {
-  if (!options.address.empty()) return PlanUser(options, config, targets);
+MaybeFailure PlanTargets(const Options& options, const config::Config& config, std::vector<Target>* targets,
+                         std::string* recipient) {
+  if (!options.address.empty()) return PlanUser(options, config, targets, recipient);
   Result<std::string> dir = maildir::FolderPath(options.maildir, options.folder);
   if (!dir.ok()) return Failure{EX_USAGE, "bad folder name '" + options.folder + "': " + dir.message()};
   targets->push_back(Target{"", options.maildir, *dir, false});

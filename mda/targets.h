@@ -20,6 +20,9 @@ struct Target {
   bool user_maildir;    // created with the special folders (-d)
 };
 
-MaybeFailure PlanTargets(const Options& options, const config::Config& config, std::vector<Target>* targets);
+// `recipient` gets the -d address in its canonical form (brackets gone,
+// domain lower-cased), for Delivered-To.
+MaybeFailure PlanTargets(const Options& options, const config::Config& config, std::vector<Target>* targets,
+                         std::string* recipient);
 
 }  // namespace posthorn::mda

@@ -1,45 +1,17 @@
 #include "common/aliases/aliases.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 #include <map>
 #include <utility>
 
+#include "common/base/mapped_file.h"
 #include "common/base/strings.h"
-#include "common/base/unique_fd.h"
 
 namespace posthorn {
 
 namespace {
-
-// Walks the mapping line by line with memchr; lookups scan the file each
-// time instead of keeping a parsed copy, so a reopen is just a new mapping.
-class LineReader {
- public:
-  LineReader(const char* data, size_t size) : p_(data), end_(data + size) {}
-
-  // The next line without its "\n" or "\r\n"; false at the end.
-  bool Next(std::string_view* line) {
-    if (p_ == end_) return false;
-    const char* nl = static_cast<const char*>(std::memchr(p_, '\n', static_cast<size_t>(end_ - p_)));
-    const char* stop = nl ? nl : end_;
-    *line = std::string_view(p_, static_cast<size_t>(stop - p_));
-    if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
-    p_ = nl ? nl + 1 : end_;
-    ++number_;
-    return true;
-  }
-  size_t number() const { return number_; }
-
- private:
-  const char* p_;
-  const char* end_;
-  size_t number_ = 0;
-};
 
 enum class LineKind { kSkip, kStart, kContinuation };
 
@@ -106,50 +78,22 @@ const char* Refusal(std::string_view target) {
 }  // namespace
 
 Result<AliasFile> AliasFile::Open(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return SysError(path, errno);
-  struct stat st;
-  if (::fstat(fd.get(), &st) != 0) return SysError(path, errno);
-  if (!S_ISREG(st.st_mode)) return Error{path + ": not a regular file"};
+  Result<MappedFile> mapped = MappedFile::Open(path);
+  if (!mapped.ok()) return mapped.error();
   AliasFile file;
   file.path_ = path;
-  if (st.st_size == 0) return file;  // mmap refuses length 0; an empty table is fine
-  // Replace the file by rename, never rewrite it in place: a file that
-  // shrinks under a live mapping raises SIGBUS.
-  void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd.get(), 0);
-  if (p == MAP_FAILED) return SysError(path + ": mmap", errno);
-  file.data_ = static_cast<const char*>(p);
-  file.size_ = static_cast<size_t>(st.st_size);
+  file.file_ = std::move(mapped).value();
   return file;
 }
 
 AliasFile AliasFile::Empty() { return AliasFile(); }
-
-AliasFile::AliasFile(AliasFile&& other) noexcept
-    : path_(std::move(other.path_)),
-      data_(std::exchange(other.data_, nullptr)),
-      size_(std::exchange(other.size_, 0)) {}
-
-AliasFile& AliasFile::operator=(AliasFile&& other) noexcept {
-  if (this != &other) {
-    if (data_) ::munmap(const_cast<char*>(data_), size_);
-    path_ = std::move(other.path_);
-    data_ = std::exchange(other.data_, nullptr);
-    size_ = std::exchange(other.size_, 0);
-  }
-  return *this;
-}
-
-AliasFile::~AliasFile() {
-  if (data_) ::munmap(const_cast<char*>(data_), size_);
-}
 
 std::optional<std::vector<std::string>> AliasFile::Find(std::string_view name) const {
   std::optional<std::vector<std::string>> found;
   auto add = [&found](std::string_view t) {
     if (!Refusal(t)) found->emplace_back(t);
   };
-  LineReader reader(data_, size_);
+  LineReader reader(file_.data());
   std::string_view line;
   while (reader.Next(&line)) {
     switch (Classify(line)) {
@@ -176,7 +120,7 @@ std::optional<std::vector<std::string>> AliasFile::Find(std::string_view name) c
 std::vector<std::string> AliasFile::Problems() const {
   std::vector<std::string> out;
   std::map<std::string, size_t> seen;  // lower-case name -> first line
-  LineReader reader(data_, size_);
+  LineReader reader(file_.data());
   auto where = [this, &reader] { return path_ + ":" + std::to_string(reader.number()) + ": "; };
   enum { kNone, kGood, kBad } entry = kNone;  // kBad: its continuations are not reported again
   size_t entry_line = 0;

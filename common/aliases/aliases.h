@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base/mapped_file.h"
 #include "common/base/result.h"
 
 namespace posthorn {
@@ -20,11 +21,6 @@ class AliasFile {
   static Result<AliasFile> Open(const std::string& path);
   // An empty table (no file configured or none present).
   static AliasFile Empty();
-  AliasFile(AliasFile&&) noexcept;
-  AliasFile& operator=(AliasFile&&) noexcept;
-  AliasFile(const AliasFile&) = delete;
-  AliasFile& operator=(const AliasFile&) = delete;
-  ~AliasFile();
 
   // The targets of the entry whose name equals `name` (case-insensitive),
   // split on commas and trimmed; nullopt when there is no such entry.
@@ -36,8 +32,7 @@ class AliasFile {
  private:
   AliasFile() = default;
   std::string path_;
-  const char* data_ = nullptr;
-  size_t size_ = 0;
+  MappedFile file_;
 };
 
 }  // namespace posthorn

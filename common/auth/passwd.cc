@@ -1,8 +1,5 @@
 #include "common/auth/passwd.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
@@ -10,37 +7,12 @@
 #include <memory>
 #include <utility>
 
+#include "common/base/mapped_file.h"
 #include "common/base/strings.h"
-#include "common/base/unique_fd.h"
 
 namespace posthorn::auth {
 
 namespace {
-
-// Walks the mapping line by line. memchr keeps a scan of a 100k-line file
-// cheap enough to do per lookup, which is what lets mda skip parsing.
-class LineReader {
- public:
-  LineReader(const char* data, size_t size) : p_(data), end_(data + size) {}
-
-  // The next line without its "\n" or "\r\n"; false at the end.
-  bool Next(std::string_view* line) {
-    if (p_ == end_) return false;
-    const char* nl = static_cast<const char*>(std::memchr(p_, '\n', static_cast<size_t>(end_ - p_)));
-    const char* stop = nl ? nl : end_;
-    *line = std::string_view(p_, static_cast<size_t>(stop - p_));
-    if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
-    p_ = nl ? nl + 1 : end_;
-    ++number_;
-    return true;
-  }
-  size_t number() const { return number_; }
-
- private:
-  const char* p_;
-  const char* end_;
-  size_t number_ = 0;
-};
 
 // A line cut into its fields; `ok` false for blank and comment lines.
 struct Fields {
@@ -82,45 +54,16 @@ std::string_view StripScheme(std::string_view hash) {
 }  // namespace
 
 Result<PasswdFile> PasswdFile::Open(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return SysError(path, errno);
-  struct stat st;
-  if (::fstat(fd.get(), &st) != 0) return SysError(path, errno);
-  if (!S_ISREG(st.st_mode)) return Error{path + ": not a regular file"};
+  Result<MappedFile> mapped = MappedFile::Open(path);
+  if (!mapped.ok()) return mapped.error();
   PasswdFile file;
   file.path_ = path;
-  if (st.st_size == 0) return file;  // mmap refuses length 0; an empty table is fine
-  // The mapping outlives the descriptor. Admins must replace the file by
-  // rename (as passwd tools do), not rewrite it in place: a shrinking file
-  // under a live mapping would raise SIGBUS.
-  void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd.get(), 0);
-  if (p == MAP_FAILED) return SysError(path + ": mmap", errno);
-  file.data_ = static_cast<const char*>(p);
-  file.size_ = static_cast<size_t>(st.st_size);
+  file.file_ = std::move(mapped).value();
   return file;
 }
 
-PasswdFile::PasswdFile(PasswdFile&& other) noexcept
-    : path_(std::move(other.path_)),
-      data_(std::exchange(other.data_, nullptr)),
-      size_(std::exchange(other.size_, 0)) {}
-
-PasswdFile& PasswdFile::operator=(PasswdFile&& other) noexcept {
-  if (this != &other) {
-    if (data_) ::munmap(const_cast<char*>(data_), size_);
-    path_ = std::move(other.path_);
-    data_ = std::exchange(other.data_, nullptr);
-    size_ = std::exchange(other.size_, 0);
-  }
-  return *this;
-}
-
-PasswdFile::~PasswdFile() {
-  if (data_) ::munmap(const_cast<char*>(data_), size_);
-}
-
 std::optional<PasswdFile::Entry> PasswdFile::Find(std::string_view address) const {
-  LineReader reader(data_, size_);
+  LineReader reader(file_.data());
   std::string_view line;
   while (reader.Next(&line)) {
     // Cheap reject before splitting: most lines are other users.
@@ -136,7 +79,7 @@ std::optional<PasswdFile::Entry> PasswdFile::Find(std::string_view address) cons
 std::vector<std::string> PasswdFile::Problems() const {
   std::vector<std::string> out;
   std::map<std::string, size_t> seen;  // lower-case address -> first line
-  LineReader reader(data_, size_);
+  LineReader reader(file_.data());
   std::string_view line;
   while (reader.Next(&line)) {
     Fields f = Split(line);

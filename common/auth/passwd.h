@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base/mapped_file.h"
 #include "common/base/result.h"
 
 namespace posthorn::auth {
@@ -17,11 +18,6 @@ class PasswdFile {
  public:
   // Maps `path`. A missing or unreadable file is an error.
   static Result<PasswdFile> Open(const std::string& path);
-  PasswdFile(PasswdFile&&) noexcept;
-  PasswdFile& operator=(PasswdFile&&) noexcept;
-  PasswdFile(const PasswdFile&) = delete;
-  PasswdFile& operator=(const PasswdFile&) = delete;
-  ~PasswdFile();
 
   struct Entry {
     std::string address;  // as written in the file
@@ -39,8 +35,7 @@ class PasswdFile {
  private:
   PasswdFile() = default;
   std::string path_;
-  const char* data_ = nullptr;
-  size_t size_ = 0;
+  MappedFile file_;
 };
 
 }  // namespace posthorn::auth

@@ -9,7 +9,8 @@
 namespace posthorn {
 
 Status SwitchToUser(const std::string& user) {
-  if (::geteuid() != 0 || user.empty()) return Status::Ok();
+  if (::geteuid() != 0) return Status::Ok();
+  if (user.empty()) return Error{"no user configured to switch to; refusing to stay root"};
   errno = 0;
   struct passwd* pw = ::getpwnam(user.c_str());
   if (pw == nullptr) return Error{"user '" + user + "' does not exist"};

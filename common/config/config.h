@@ -57,8 +57,9 @@ class Config {
 
 // Checks `value` against `type`; "" when fine, else why not.
 std::string CheckValue(Type type, std::string_view value);
-// The host name for unique file names and greetings: `hostname` if set,
-// else gethostname(2). Never does DNS, so it costs no startup time.
+// The host name for greetings and headers: `hostname` if set, else
+// gethostname(2). Never does DNS, so it costs no startup time. (Maildir
+// file names use gethostname(2) always, as maildir.txt says.)
 std::string HostName(const Config& config);
 
 }  // namespace posthorn::config

@@ -18,6 +18,12 @@ std::string CheckComponent(std::string_view what, std::string_view value) {
 
 }  // namespace
 
+std::string CheckTemplate(std::string_view pattern) {
+  if (pattern.empty() || pattern.front() != '/') return "maildir template must be an absolute path";
+  Result<std::string> probe = ExpandTemplate(pattern, Address{"user", "example.org"});
+  return probe.ok() ? "" : probe.message();
+}
+
 Result<std::string> ExpandTemplate(std::string_view pattern, const Address& user) {
   std::string local = AsciiLower(user.local);
   std::string domain = AsciiLower(user.domain);

@@ -10,6 +10,10 @@
 
 namespace posthorn::maildir {
 
+// Why `pattern` cannot be a maildir template ("" when it can): it must be
+// an absolute path and use only the escapes above.
+std::string CheckTemplate(std::string_view pattern);
+
 // Expands `pattern` for `user`, lower-cased so that every spelling of an
 // address reaches the same Maildir. An address part that is empty, starts
 // with `.`, or holds `/`, a control byte or DEL is refused: an address can

@@ -179,6 +179,13 @@ TEST(MaildirLocation, AddressesCannotEscape) {
   }
 }
 
+TEST(MaildirLocation, CheckTemplate) {
+  EXPECT_EQ(CheckTemplate("/var/mail/%d/%n"), "");
+  EXPECT_EQ(CheckTemplate("mail/%n"), "maildir template must be an absolute path");
+  EXPECT_EQ(CheckTemplate(""), "maildir template must be an absolute path");
+  EXPECT_EQ(CheckTemplate("/m/%q"), "maildir template has unknown %q");
+}
+
 TEST(MaildirLocation, BadTemplates) {
   EXPECT_EQ(ExpandTemplate("/m/%", Address{"a", "b"}).message(), "maildir template ends with '%'");
   EXPECT_EQ(ExpandTemplate("/m/%x", Address{"a", "b"}).message(), "maildir template has unknown %x");

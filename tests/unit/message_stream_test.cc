@@ -57,6 +57,18 @@ TEST(MessageStream, StripsMboxFromLineAndTakesItsSender) {
   ExpectStored(std::nullopt, "", {"From \nSubject: x\n", "Subject: x\n"});
 }
 
+TEST(MessageStream, ReplacesReturnPathWhenItWritesOne) {
+  ExpectStored("real@x.org", "",
+               {"Return-Path: <forged@y.org>\nSubject: x\nreturn-path:\n <folded@y.org>\n\tmore\nX-Return-Path: k\n"
+                "Return-Path-Like: k\n\nReturn-Path: <in body>\n",
+                "Return-Path: <real@x.org>\nSubject: x\nX-Return-Path: k\nReturn-Path-Like: k\n\n"
+                "Return-Path: <in body>\n"});
+  // With no sender of ours the message's own stays.
+  ExpectStored(std::nullopt, "", {"Return-Path: <a@b>\n\n", "Return-Path: <a@b>\n\n"});
+  // A Return-Path alone at the end, without a newline.
+  ExpectStored("", "", {"Subject: x\nReturn-Path: <a@b>", "Return-Path: <>\nSubject: x\n"});
+}
+
 TEST(MessageStream, FromHeaderIsNotAnMboxLine) {
   ExpectStored(std::nullopt, "", {"From: a@b\n\n", "From: a@b\n\n"});
 }
