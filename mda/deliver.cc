@@ -113,7 +113,12 @@ MaybeFailure Deliver(const DeliveryRequest& req, const std::vector<Target>& targ
   std::set<std::string> dirs;
   for (auto& m : pending) {
     Result<std::string> path = m.Publish(stream.output_bytes(), stream.wire_bytes());
-    if (!path.ok()) return FromError(path.error());
+    if (!path.ok()) {
+      // Once one copy is out, a bounce would tell the sender "not
+      // delivered" when it partly was: retry instead (a duplicate at worst).
+      if (delivered->paths.empty()) return FromError(path.error());
+      return Failure{EX_TEMPFAIL, path.message()};
+    }
     delivered->paths.push_back(*path);
     dirs.insert(m.maildir() + "/new");
   }

@@ -18,8 +18,14 @@ def main():
     pattern = os.environ.get("POSTHORN_TESTS", "test_*.py")
     suite = unittest.defaultTestLoader.discover(HERE, pattern=pattern, top_level_dir=HERE)
     result = unittest.TextTestRunner(verbosity=1, stream=sys.stdout).run(suite)
-    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
-    skipped = len(result.skipped)
+    # A test with failing subTests is one failed test, not one per subTest.
+    def test_ids(pairs):
+        return {getattr(t, "test_case", t).id() for t, _ in pairs}
+    failed_ids = test_ids(result.failures) | test_ids(result.errors)
+    failed_ids |= {t.id() for t in result.unexpectedSuccesses}
+    skipped_ids = test_ids(result.skipped) - failed_ids
+    failed = len(failed_ids)
+    skipped = len(skipped_ids)
     passed = result.testsRun - failed - skipped
     print("integration: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
     if out:
