@@ -1,9 +1,7 @@
 #include "common/aliases/aliases.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -11,37 +9,14 @@
 #include <vector>
 
 #include "common/aliases/resolve.h"
+#include "tests/unit/temp_dir.h"
 
 namespace posthorn {
 namespace {
 
 using Targets = std::vector<std::string>;
 
-// A scratch directory, removed with everything in it when the test ends.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/posthorn-aliases-XXXXXX";
-    if (mkdtemp(tmpl.data())) path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string Write(const std::string& name, const std::string& content) const {
-    std::string p = path_ + "/" + name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using posthorn::testing::TempDir;
 
 AliasFile OpenAliases(const std::string& path) {
   Result<AliasFile> f = AliasFile::Open(path);
@@ -321,6 +296,20 @@ TEST(Resolve, SkipsBadAndRefusedTargets) {
   Resolution r = t.Resolve("only-bad@example.org");
   EXPECT_TRUE(r.local.empty());
   EXPECT_EQ(r.unknown_reason, "alias has no deliverable targets");
+}
+
+}  // namespace
+}  // namespace posthorn
+
+namespace posthorn {
+namespace {
+
+// Run from the top of the tree, as `make check` does.
+TEST(Aliases, ContribExampleHasNoProblems) {
+  Result<AliasFile> f = AliasFile::Open("contrib/aliases");
+  ASSERT_TRUE(f.ok()) << f.message();
+  EXPECT_TRUE(f->Problems().empty());
+  EXPECT_EQ(f->Find("sales@example.net"), (std::vector<std::string>{"alice@example.org", "carol@example.org"}));
 }
 
 }  // namespace

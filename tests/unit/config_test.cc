@@ -3,7 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <fstream>
+
+#include "tests/unit/temp_dir.h"
 
 namespace posthorn::config {
 namespace {
@@ -132,18 +133,21 @@ TEST(Config, LoadForMissingExplicitFileIsAnError) {
 }
 
 TEST(Config, LoadForUsesEnvironment) {
-  char dir[] = "/tmp/posthorn-config-XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
-  std::string path = std::string(dir) + "/p.conf";
-  std::ofstream(path) << "[mda]\nmax_delivered_to = 4\n";
+  testing::TempDir dir;
+  std::string path = dir.Write("p.conf", "[mda]\nmax_delivered_to = 4\n");
   setenv("POSTHORN_CONF", path.c_str(), 1);
   auto c = Config::LoadFor("", kMda);
   unsetenv("POSTHORN_CONF");
   ASSERT_TRUE(c.ok()) << c.message();
   EXPECT_EQ(c->Count("max_delivered_to"), 4u);
   EXPECT_EQ(c->path(), path);
-  std::remove(path.c_str());
-  rmdir(dir);
+}
+
+TEST(Config, ContribExampleParsesForEveryProgram) {
+  for (unsigned program : {kSmtpd, kImapd, kPop3d, kMda, kMua}) {
+    auto c = Config::Load("contrib/posthorn.conf", program);
+    EXPECT_TRUE(c.ok()) << c.message();
+  }
 }
 
 TEST(Config, KeyTableIsConsistent) {

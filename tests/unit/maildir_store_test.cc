@@ -14,6 +14,7 @@
 #include "common/maildir/location.h"
 #include "common/maildir/pending_message.h"
 #include "common/maildir/tmp_cleanup.h"
+#include "tests/unit/temp_dir.h"
 
 namespace posthorn::maildir {
 namespace {
@@ -21,11 +22,9 @@ namespace {
 class MaildirStore : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/posthorn-maildir-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
+    root_ = dir_.path();
+    ASSERT_FALSE(root_.empty());
   }
-  void TearDown() override { ASSERT_EQ(std::system(("rm -rf " + root_).c_str()), 0); }
 
   static std::vector<std::string> List(const std::string& dir) {
     std::vector<std::string> out;
@@ -42,6 +41,7 @@ class MaildirStore : public ::testing::Test {
   }
   static bool Exists(const std::string& p) { return access(p.c_str(), F_OK) == 0; }
 
+  testing::TempDir dir_;
   std::string root_;
 };
 

@@ -2,12 +2,11 @@
 #include "common/auth/password.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <fstream>
 #include <string>
 #include <utility>
+#include "tests/unit/temp_dir.h"
 
 namespace posthorn::auth {
 namespace {
@@ -27,31 +26,7 @@ constexpr char kOpenssl[] =
 constexpr char kAbc[] =
     "$6$7D.RikJcoKgG3Cp4$LSE9qBNLymtgQhm5kImUsMygDazOicKEnmtogJ1n9MHEMD8p6JC7hlx8eVHXmotKEz35tY5RQ.I.Tb6YN6Psb0";
 
-// A scratch directory, removed with everything in it when the test ends.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/posthorn-passwd-XXXXXX";
-    if (mkdtemp(tmpl.data())) path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string Write(const std::string& name, const std::string& content) const {
-    std::string p = path_ + "/" + name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using posthorn::testing::TempDir;
 
 PasswdFile OpenOrDie(const std::string& path) {
   Result<PasswdFile> f = PasswdFile::Open(path);
