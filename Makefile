@@ -52,9 +52,16 @@ UNIT_OBJ := $(UNIT_SRC:%.cc=$(BUILD)/obj/%.o)
 UNIT_BIN := $(BUILD)/bin/unit_tests
 ALL_LIBS := $(sort $(CRYPT_LIBS) $(foreach p,$(PROGRAMS),$(libs_$(p))))
 
+# Fuzz targets are libFuzzer-style; under g++ they link a standalone
+# driver that replays the corpus plus seeded mutations (see
+# tests/fuzz/standalone_main.cc); `make fuzz` builds real libFuzzer ones.
+FUZZ_SRC  := $(wildcard tests/fuzz/*_fuzzer.cc)
+FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.cc=$(BUILD)/bin/fuzz/%)
+FUZZ_RUNS ?= 20000
+
 MANPAGES := $(wildcard man/*.[1-8])
 
-.PHONY: all check unit integration manlint install clean deps deps-check bench help
+.PHONY: all check unit integration fuzz-smoke fuzz manlint install clean deps deps-check bench help
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -79,17 +86,22 @@ $(UNIT_BIN): $(UNIT_OBJ) $(PROG_OBJ_ALL) $(LIB)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(ALL_LIBS) $(GTEST_LIBS)
 
+$(BUILD)/bin/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/standalone_main.o $(PROG_OBJ_ALL) $(LIB)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
+
 # ---- tests ---------------------------------------------------------------
 # Each stage writes its counts to $(BUILD)/results/; `check` ends with one
 # summary line that CI reads.
 RESULTS := $(BUILD)/results
 
 check: deps-check
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(FUZZ_BINS)
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 	@status=0; \
 	$(MAKE) --no-print-directory unit || status=1; \
 	$(MAKE) --no-print-directory integration || status=1; \
+	$(MAKE) --no-print-directory fuzz-smoke || status=1; \
 	$(MAKE) --no-print-directory manlint || status=1; \
 	tests/summary.sh $(RESULTS); \
 	exit $$status
@@ -101,6 +113,20 @@ unit: $(UNIT_BIN)
 integration: all
 	@mkdir -p $(RESULTS)
 	@POSTHORN_BIN=$(abspath $(BUILD)/bin) python3 tests/integration/run.py $(RESULTS)/integration
+
+fuzz-smoke: $(FUZZ_BINS)
+	@mkdir -p $(RESULTS)
+	@tests/run_fuzz.sh $(RESULTS)/fuzz $(FUZZ_RUNS) $(FUZZ_BINS)
+
+# Real coverage-guided fuzzing, by hand: needs clang (apt-get install clang).
+# make fuzz FUZZER=address_fuzzer FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 60
+fuzz:
+	@command -v clang++ >/dev/null || { echo "make fuzz needs clang++: apt-get install clang"; exit 1; }
+	@mkdir -p build/libfuzzer
+	clang++ -std=c++20 -I. -O1 -g -fsanitize=fuzzer,address,undefined -o build/libfuzzer/$(FUZZER) \
+	  tests/fuzz/$(FUZZER).cc $(COMMON_SRC) $(foreach p,$(PROGRAMS),$(call prog_src,$(p))) $(CRYPT_LIBS)
+	build/libfuzzer/$(FUZZER) -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus/$(FUZZER:_fuzzer=)
 
 manlint:
 	@mkdir -p $(RESULTS)
@@ -143,4 +169,4 @@ clean:
 help:
 	@echo "targets: all check install clean deps bench   (SANITIZE=1 for ASan+UBSan)"
 
--include $(COMMON_OBJ:.o=.d) $(PROG_OBJ_ALL:.o=.d) $(UNIT_OBJ:.o=.d) $(foreach p,$(PROGRAMS),$(BUILD)/obj/$(dir_$(p))/main.d)
+-include $(COMMON_OBJ:.o=.d) $(PROG_OBJ_ALL:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZ_SRC:%.cc=$(BUILD)/obj/%.d) $(BUILD)/obj/tests/fuzz/standalone_main.d $(foreach p,$(PROGRAMS),$(BUILD)/obj/$(dir_$(p))/main.d)
