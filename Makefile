@@ -119,14 +119,17 @@ fuzz-smoke: $(FUZZ_BINS)
 	@tests/run_fuzz.sh $(RESULTS)/fuzz $(FUZZ_RUNS) $(FUZZ_BINS)
 
 # Real coverage-guided fuzzing, by hand: needs clang (apt-get install clang).
-# make fuzz FUZZER=address_fuzzer FUZZ_SECONDS=600
+# make fuzz FUZZER=address_fuzzer FUZZ_SECONDS=600. New inputs it finds go
+# to build/libfuzzer/corpus-NAME; the seeds in tests/fuzz/corpus stay as
+# they are (copy an input there by hand when it is worth keeping).
 FUZZ_SECONDS ?= 60
 fuzz:
 	@command -v clang++ >/dev/null || { echo "make fuzz needs clang++: apt-get install clang"; exit 1; }
 	@mkdir -p build/libfuzzer
 	clang++ -std=c++20 -I. -O1 -g -fsanitize=fuzzer,address,undefined -o build/libfuzzer/$(FUZZER) \
 	  tests/fuzz/$(FUZZER).cc $(COMMON_SRC) $(foreach p,$(PROGRAMS),$(call prog_src,$(p))) $(CRYPT_LIBS)
-	build/libfuzzer/$(FUZZER) -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus/$(FUZZER:_fuzzer=)
+	@mkdir -p build/libfuzzer/corpus-$(FUZZER)
+	build/libfuzzer/$(FUZZER) -max_total_time=$(FUZZ_SECONDS) build/libfuzzer/corpus-$(FUZZER) tests/fuzz/corpus/$(FUZZER:_fuzzer=)
 
 manlint:
 	@mkdir -p $(RESULTS)
