@@ -1,6 +1,5 @@
 #include "common/auth/passwd.h"
 
-
 #include <cerrno>
 #include <cstring>
 #include <map>
