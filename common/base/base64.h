@@ -1,0 +1,17 @@
+// Base64 (RFC 4648 §4), strict on decode: SASL (RFC 4954, RFC 4616) and
+// MIME hand us base64 from the network, and a lenient decoder is a way to
+// smuggle bytes past checks.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace posthorn {
+
+std::string Base64Encode(std::string_view in);
+// nullopt on any character outside the alphabet, bad padding or a length
+// that is not a multiple of 4. "" decodes to "".
+std::optional<std::string> Base64Decode(std::string_view in);
+
+}  // namespace posthorn
