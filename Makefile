@@ -29,6 +29,7 @@ LDFLAGS  += $(SANFLAGS)
 
 CRYPT_LIBS := $(shell pkg-config --libs libxcrypt 2>/dev/null || echo -lcrypt)
 GTEST_LIBS := $(shell pkg-config --libs gtest_main 2>/dev/null || echo -lgtest_main -lgtest -lpthread)
+NET_LIBS   := $(shell pkg-config --libs libevent libevent_openssl openssl 2>/dev/null || echo -levent -levent_openssl -lssl -lcrypto)
 
 # ---- sources -------------------------------------------------------------
 # common/ becomes libposthorn.a. Each program is a folder: its main.cc makes
@@ -39,13 +40,16 @@ COMMON_OBJ := $(COMMON_SRC:%.cc=$(BUILD)/obj/%.o)
 LIB        := $(BUILD)/lib/libposthorn.a
 
 # program name -> folder, and the system libraries it needs beyond common/.
-PROGRAMS        := mda
+# A folder without main.cc yet still links its code into the unit tests.
+PROGRAMS        := mda smtpd
 dir_mda         := mda
 libs_mda        :=
+dir_smtpd       := mta/smtpd
+libs_smtpd      := $(NET_LIBS) $(CRYPT_LIBS)
 
 prog_src  = $(filter-out $(dir_$(1))/main.cc,$(wildcard $(dir_$(1))/*.cc))
 PROG_OBJ_ALL := $(foreach p,$(PROGRAMS),$(patsubst %.cc,$(BUILD)/obj/%.o,$(call prog_src,$(p))))
-BINS := $(PROGRAMS:%=$(BUILD)/bin/%)
+BINS := $(foreach p,$(PROGRAMS),$(if $(wildcard $(dir_$(p))/main.cc),$(BUILD)/bin/$(p)))
 
 UNIT_SRC := $(wildcard tests/unit/*_test.cc)
 UNIT_OBJ := $(UNIT_SRC:%.cc=$(BUILD)/obj/%.o)
@@ -80,7 +84,7 @@ $(BUILD)/bin/$(1): $(BUILD)/obj/$(dir_$(1))/main.o $(patsubst %.cc,$(BUILD)/obj/
 	@mkdir -p $$(@D)
 	$$(CXX) $$(LDFLAGS) $$(PROG_LDFLAGS) -o $$@ $$^ $(libs_$(1))
 endef
-$(foreach p,$(PROGRAMS),$(eval $(call program_rule,$(p))))
+$(foreach p,$(PROGRAMS),$(if $(wildcard $(dir_$(p))/main.cc),$(eval $(call program_rule,$(p)))))
 
 $(UNIT_BIN): $(UNIT_OBJ) $(PROG_OBJ_ALL) $(LIB)
 	@mkdir -p $(@D)

@@ -20,6 +20,33 @@ constexpr KeySpec kKeys[] = {
     // A message that already carries this many Delivered-To: headers for
     // the recipient is a mail loop (Postfix refuses at the first).
     {"max_delivered_to", Type::kCount, "1", kMda},
+
+    // smtpd. `listen` empty means the program's standard ports.
+    {"listen", Type::kList, "", kSmtpd | kImapd | kPop3d},
+    {"state_dir", Type::kString, "/var/spool/posthorn", kSmtpd},
+    {"tls_cert", Type::kString, "/etc/posthorn/tls/cert.pem", kSmtpd | kImapd | kPop3d},
+    {"tls_key", Type::kString, "/etc/posthorn/tls/key.pem", kSmtpd | kImapd | kPop3d},
+    // Clients that may relay without authenticating.
+    {"mynetworks", Type::kList, "127.0.0.0/8 [::1]/128", kSmtpd},
+    // AUTH over cleartext, for loopback clients only (webmail on the host).
+    {"auth_cleartext_loopback", Type::kBool, "no", kSmtpd | kImapd | kPop3d},
+    {"max_line_length", Type::kSize, "2048", kSmtpd},
+    {"max_recipients", Type::kCount, "1000", kSmtpd},
+    {"max_errors", Type::kCount, "20", kSmtpd},
+    {"max_auth_failures", Type::kCount, "3", kSmtpd | kImapd | kPop3d},
+    {"command_timeout", Type::kDuration, "5m", kSmtpd},
+    {"data_timeout", Type::kDuration, "10m", kSmtpd},
+    {"max_connections", Type::kCount, "500", kSmtpd | kImapd | kPop3d},
+    {"max_connections_per_client", Type::kCount, "20", kSmtpd | kImapd | kPop3d},
+    // Local delivery: the command (contract 4), how many at once, how long.
+    {"mda", Type::kString, "mda -d %r -f %s", kSmtpd},
+    {"mda_concurrency", Type::kCount, "10", kSmtpd},
+    {"mda_timeout", Type::kDuration, "10m", kSmtpd},
+    // Retries: first after retry_min, doubling up to retry_max; bounce
+    // after queue_lifetime.
+    {"retry_min", Type::kDuration, "5m", kSmtpd},
+    {"retry_max", Type::kDuration, "1h", kSmtpd},
+    {"queue_lifetime", Type::kDuration, "5d", kSmtpd},
 };
 
 }  // namespace
