@@ -1,0 +1,26 @@
+// Directory helpers for the queue's own directories.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "common/base/result.h"
+
+namespace posthorn::queue {
+
+// Every name in `dir` but "." and "..", unsorted.
+Result<std::vector<std::string>> ListDir(const std::string& dir);
+
+// mkdir(2) with exactly `mode` (umask and the sticky bit notwithstanding)
+// when `dir` is missing; an existing directory is left as it is, so an
+// admin's choice of mode stands. A new directory is fsynced into its parent.
+Status MakeDir(const std::string& dir, mode_t mode);
+
+// rename(2) that never replaces an existing `to` (EEXIST instead): names
+// are unique, but if two ever collide one file must not overwrite the
+// other. Falls back to link+unlink where RENAME_NOREPLACE is missing.
+Status RenameNoReplace(const std::string& from, const std::string& to);
+
+}  // namespace posthorn::queue

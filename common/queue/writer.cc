@@ -1,0 +1,98 @@
+#include "common/queue/writer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <utility>
+
+#include "common/base/io.h"
+#include "common/queue/dir.h"
+#include "common/queue/envelope.h"
+
+namespace posthorn::queue {
+
+Writer::Writer(std::string id, std::string tmp_path, std::string msg_path, UniqueFd fd, uint64_t size_field)
+    : id_(std::move(id)),
+      tmp_path_(std::move(tmp_path)),
+      msg_path_(std::move(msg_path)),
+      fd_(std::move(fd)),
+      size_field_(size_field) {}
+
+Writer::Writer(Writer&& other) noexcept
+    : id_(std::move(other.id_)),
+      tmp_path_(std::exchange(other.tmp_path_, std::string())),
+      msg_path_(std::move(other.msg_path_)),
+      fd_(std::move(other.fd_)),
+      size_field_(other.size_field_),
+      size_(other.size_),
+      state_(other.state_),
+      complete_(other.complete_),
+      error_(std::move(other.error_)) {
+  other.state_ = State::kFailed;
+  other.error_ = Error{"writer moved from"};
+}
+
+Writer::~Writer() { Discard(); }
+
+void Writer::Discard() {
+  fd_.Reset();
+  if (!tmp_path_.empty()) ::unlink(tmp_path_.c_str());
+  tmp_path_.clear();
+}
+
+Status Writer::Fail(const std::string& what, int errnum) {
+  // Remove the file now, not when the owner lets go: on a full disk the
+  // space must come back before the next client tries.
+  error_ = SysError(what + " queue file " + id_, errnum);
+  state_ = State::kFailed;
+  Discard();
+  return error_;
+}
+
+Status Writer::Write(std::string_view bytes) {
+  if (state_ == State::kFailed) return error_;
+  if (state_ != State::kWriting || complete_) return Error{id_ + ": write after the message was complete"};
+  if (!WriteAll(fd_.get(), bytes)) return Fail("cannot write", errno);
+  size_ += bytes.size();
+  return Status::Ok();
+}
+
+Status Writer::StartWriteback() {
+  if (state_ == State::kFailed) return error_;
+  if (state_ != State::kWriting) return Error{id_ + ": prepared twice"};
+  if (complete_) return Status::Ok();
+  char digits[32];
+  std::snprintf(digits, sizeof digits, "%0*llu", int(kSizeDigits), static_cast<unsigned long long>(size_));
+  ssize_t n = ::pwrite(fd_.get(), digits, kSizeDigits, static_cast<off_t>(size_field_));
+  if (n != static_cast<ssize_t>(kSizeDigits)) return Fail("cannot write", n < 0 ? errno : EIO);
+  complete_ = true;
+  // Only a hint to start writing; the fsync in Prepare() waits and reports
+  // errors. Started for a whole batch first, the writes overlap and the
+  // fsyncs that follow find less to wait for (20-45% more messages per
+  // second on ext4 than fsync alone; see syncer.h).
+  ::sync_file_range(fd_.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+  return Status::Ok();
+}
+
+Status Writer::Prepare() {
+  if (Status s = StartWriteback(); !s.ok()) return s;
+  // The data must be on disk before the name that makes it a message.
+  if (::fsync(fd_.get()) != 0) return Fail("cannot fsync", errno);
+  // close(2) can report a deferred write error (NFS); it counts.
+  if (::close(fd_.Release()) != 0) return Fail("cannot close", errno);
+  state_ = State::kPrepared;
+  return Status::Ok();
+}
+
+Status Writer::Publish() {
+  if (state_ == State::kFailed) return error_;
+  if (state_ != State::kPrepared) return Error{id_ + ": published before it was prepared"};
+  if (Status s = RenameNoReplace(tmp_path_, msg_path_); !s.ok()) return Fail("cannot publish", s.errnum());
+  tmp_path_.clear();
+  state_ = State::kPublished;
+  return Status::Ok();
+}
+
+}  // namespace posthorn::queue
