@@ -41,11 +41,13 @@ LIB        := $(BUILD)/lib/libposthorn.a
 
 # program name -> folder, and the system libraries it needs beyond common/.
 # A folder without main.cc yet still links its code into the unit tests.
-PROGRAMS        := mda smtpd
+PROGRAMS        := mda smtpd sendmail
 dir_mda         := mda
 libs_mda        :=
 dir_smtpd       := mta/smtpd
 libs_smtpd      := $(NET_LIBS) $(CRYPT_LIBS)
+dir_sendmail    := mta/sendmail
+libs_sendmail   :=
 
 prog_src  = $(filter-out $(dir_$(1))/main.cc,$(wildcard $(dir_$(1))/*.cc))
 PROG_OBJ_ALL := $(foreach p,$(PROGRAMS),$(patsubst %.cc,$(BUILD)/obj/%.o,$(call prog_src,$(p))))
@@ -68,7 +70,7 @@ MANPAGES := $(wildcard man/*.[1-8])
 .PHONY: all check unit integration fuzz-smoke fuzz manlint install clean deps deps-check bench help
 .DEFAULT_GOAL := all
 
-all: $(BINS)
+all: $(BINS) $(BUILD)/bin/mailq
 
 $(BUILD)/obj/%.o: %.cc
 	@mkdir -p $(@D)
@@ -84,6 +86,10 @@ $(BUILD)/bin/$(1): $(BUILD)/obj/$(dir_$(1))/main.o $(patsubst %.cc,$(BUILD)/obj/
 	@mkdir -p $$(@D)
 	$$(CXX) $$(LDFLAGS) $$(PROG_LDFLAGS) -o $$@ $$^ $(libs_$(1))
 endef
+
+# mailq is sendmail -bp, by its name.
+$(BUILD)/bin/mailq: $(BUILD)/bin/sendmail
+	ln -sf sendmail $@
 $(foreach p,$(PROGRAMS),$(if $(wildcard $(dir_$(p))/main.cc),$(eval $(call program_rule,$(p)))))
 
 $(UNIT_BIN): $(UNIT_OBJ) $(PROG_OBJ_ALL) $(LIB)
@@ -145,7 +151,8 @@ bench: all
 # ---- dependencies --------------------------------------------------------
 # Debian 12 packages for the build, the tests and the benchmarks.
 DEB_PKGS := g++ make pkg-config libssl-dev libevent-dev libc-ares-dev \
-	libgtest-dev libcrypt-dev python3 mandoc whois mblaze maildrop openssl time
+	libgtest-dev libcrypt-dev python3 mandoc whois mblaze maildrop openssl time \
+	swaks curl
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \
@@ -168,6 +175,7 @@ deps-check:
 install: all
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	ln -sf sendmail $(DESTDIR)$(BINDIR)/mailq
 	for m in $(MANPAGES); do install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 
 clean:

@@ -2,7 +2,7 @@
 
 #include <sysexits.h>
 
-#include "mta/smtpd/received.h"
+#include "common/message/date.h"
 
 namespace posthorn::smtpd {
 

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "common/message/date.h"
+
 namespace posthorn::smtpd {
 
 namespace {
@@ -21,14 +23,6 @@ std::string ProtocolName(bool ehlo, bool tls, bool authenticated, bool smtputf8)
   if (tls) p += 'S';
   if (authenticated) p += 'A';
   return p;
-}
-
-std::string Rfc5322Date(time_t when) {
-  struct tm tm;
-  localtime_r(&when, &tm);
-  char buf[64];
-  strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S %z", &tm);
-  return buf;
 }
 
 std::string ReceivedHeader(const ReceivedInfo& i) {

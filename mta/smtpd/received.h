@@ -25,7 +25,4 @@ std::string ProtocolName(bool ehlo, bool tls, bool authenticated, bool smtputf8)
 // The header field, folded, ending in CR LF.
 std::string ReceivedHeader(const ReceivedInfo& info);
 
-// RFC 5322 §3.3 date-time in local time: "Sun, 22 Nov 2026 10:00:00 +0100".
-std::string Rfc5322Date(time_t when);
-
 }  // namespace posthorn::smtpd

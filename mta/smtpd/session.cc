@@ -81,6 +81,8 @@ void Session::OnTimeout() {
   Fatal(421, "4.4.2", settings_.hostname + " Error: timeout exceeded");
 }
 
+void Session::OnShutdown() { Fatal(421, "4.3.2", settings_.hostname + " Service shutting down"); }
+
 size_t Session::OnInput(std::string_view input) {
   size_t total = 0;
   while (total < input.size() && state_ != State::kWaiting && state_ != State::kClosing) {
@@ -191,13 +193,13 @@ void Session::ChunkDone() {
 }
 
 bool Session::StartMessage() {
+  txn_.helo = helo_;
+  txn_.protocol = ProtocolName(ehlo_, info_.tls, !auth_user_.empty(), txn_.smtputf8);
+  txn_.auth_user = auth_user_;
   std::string why;
   sink_ = host_->BeginMessage(txn_, &why);
   if (!sink_) {
     host_->Log("NOQUEUE: reject: from " + ClientName() + ": 452 4.3.1 Insufficient system storage (" + why + ")");
-    Reply(452, "4.3.1", "Error: insufficient system storage");
-    ResetTransaction();
-    Enter(State::kReady);
     return false;
   }
   data_started_ = time(nullptr);
@@ -205,7 +207,7 @@ bool Session::StartMessage() {
   r.helo = helo_;
   r.client_addr = info_.client_addr;
   r.hostname = settings_.hostname;
-  r.protocol = ProtocolName(ehlo_, info_.tls, !auth_user_.empty(), txn_.smtputf8);
+  r.protocol = txn_.protocol;
   r.queue_id = sink_->id();
   r.tls_version = info_.tls_version;
   r.tls_cipher = info_.tls_cipher;

@@ -53,6 +53,8 @@ struct Transaction {
   smtp::BodyType body = smtp::BodyType::kUnspecified;
   bool smtputf8 = false;
   uint64_t size = 0;  // message bytes received
+  // Filled in when the message starts, for the queue's envelope.
+  std::string helo, protocol, auth_user;
 };
 
 struct SessionInfo {
@@ -100,10 +102,14 @@ class Session {
   // Consumes what it can from the front of `input`; returns how many bytes.
   // Stops early while waiting for the host; call again when it answers.
   size_t OnInput(std::string_view input);
-  // The input ended (client closed) or the idle timeout fired.
+  // The idle timeout fired.
   void OnTimeout();
+  // The server is stopping (SIGTERM): 421 and close.
+  void OnShutdown();
 
   void OnTlsStarted(const std::string& version, const std::string& cipher);
+  // Implicit TLS (465): the handshake finished; nothing to forget.
+  void OnImplicitTls(const std::string& version, const std::string& cipher);
   void OnLoginResult(bool ok);
   // The message is durable (ok) or not (`error` says why, e.g. disk full).
   void OnCommitted(bool ok, const std::string& error);
@@ -130,7 +136,7 @@ class Session {
   void WriteBody(std::string_view bytes);
   void Dispatch(const smtp::Command& c);
   void AuthLine(std::string_view line);
-  bool StartMessage();  // false: replied with the reason
+  bool StartMessage();  // false: no queue file (disk full); nothing replied
   void FinishMessage(bool bad_line_ends);
   std::string ClientName() const;
   void ResetTransaction();

@@ -111,7 +111,11 @@ void Session::Data() {
   if (state_ == State::kMail) return Error(554, "5.5.1", "Error: no valid recipients");
   if (state_ != State::kRcpt) return Error(503, "5.5.1", "Error: need RCPT command");
   if (sink_) return Error(503, "5.5.1", "Error: BDAT in progress");
-  if (!StartMessage()) return;
+  if (!StartMessage()) {
+    Reply(452, "4.3.1", "Error: insufficient system storage");
+    ResetTransaction();
+    return Enter(State::kReady);
+  }
   Enter(State::kData);
   Reply(354, "", "End data with <CR><LF>.<CR><LF>");
 }
@@ -120,12 +124,17 @@ void Session::Bdat(const smtp::Command& c) {
   // RFC 3030 §2: the chunk follows the command whatever we answer, so it is
   // always read; a refusal is sent once it has been.
   after_wait_ = state_;
+  smtp::Reply refusal;
+  if (state_ == State::kMail) refusal = {554, "5.5.1", "Error: no valid recipients"};
+  else if (state_ != State::kRcpt) refusal = {503, "5.5.1", "Error: need RCPT command"};
+  else if (!sink_ && !StartMessage()) {
+    refusal = {452, "4.3.1", "Error: insufficient system storage"};
+    ResetTransaction();
+    after_wait_ = State::kReady;
+  }
   bdat_left_ = c.chunk_size;
   bdat_last_ = c.last;
-  if (state_ == State::kMail) bdat_error_ = {554, "5.5.1", "Error: no valid recipients"};
-  else if (state_ != State::kRcpt) bdat_error_ = {503, "5.5.1", "Error: need RCPT command"};
-  else if (!sink_ && !StartMessage()) bdat_error_ = {452, "4.3.1", "Error: insufficient system storage"};
-  if (bdat_error_.code != 0 && state_ == State::kReady) after_wait_ = State::kReady;
+  bdat_error_ = refusal;
   Enter(State::kBdat);
   if (bdat_left_ == 0) ChunkDone();
 }
@@ -138,6 +147,11 @@ void Session::StartTlsCommand() {
   after_wait_ = State::kGreeting;
   Enter(State::kWaiting);
   host_->StartTls();
+}
+
+void Session::OnImplicitTls(const std::string& version, const std::string& cipher) {
+  info_.tls_version = version;
+  info_.tls_cipher = cipher;
 }
 
 void Session::OnTlsStarted(const std::string& version, const std::string& cipher) {

@@ -27,6 +27,19 @@ Result<Settings> LoadSettings(const config::Config& c) {
   l.data_timeout = c.Duration("data_timeout");
   l.max_connections = c.Count("max_connections");
   l.max_connections_per_client = c.Count("max_connections_per_client");
+  DeliverySettings& d = s.delivery;
+  d.mda = c.String("mda");
+  if (d.mda.find_first_not_of(" \t") == std::string::npos) return Error{c.Where("mda") + ": empty command"};
+  d.concurrency = c.Count("mda_concurrency");
+  if (d.concurrency == 0) return Error{c.Where("mda_concurrency") + ": must be at least 1"};
+  d.timeout = c.Duration("mda_timeout");
+  d.retry_min = c.Duration("retry_min");
+  d.retry_max = c.Duration("retry_max");
+  d.lifetime = c.Duration("queue_lifetime");
+  if (d.retry_min == 0 || d.retry_max < d.retry_min) return Error{c.Where("retry_max") + ": must be at least retry_min (> 0)"};
+  s.state_dir = c.String("state_dir");
+  s.tls_cert = c.String("tls_cert");
+  s.tls_key = c.String("tls_key");
   return s;
 }
 

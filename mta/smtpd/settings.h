@@ -24,6 +24,15 @@ struct Limits {
   size_t max_connections_per_client = 20;
 };
 
+struct DeliverySettings {
+  std::string mda = "mda -d %r -f %s";
+  size_t concurrency = 10;
+  uint64_t timeout = 600;       // seconds per mda run
+  uint64_t retry_min = 300;
+  uint64_t retry_max = 3600;
+  uint64_t lifetime = 5 * 86400;
+};
+
 struct Settings {
   std::string hostname;
   std::vector<std::string> domains;  // lower-case
@@ -31,6 +40,9 @@ struct Settings {
   net::CidrList mynetworks;
   bool auth_cleartext_loopback = false;
   Limits limits;
+  DeliverySettings delivery;
+  std::string state_dir;
+  std::string tls_cert, tls_key;
 };
 
 Result<Settings> LoadSettings(const config::Config& config);

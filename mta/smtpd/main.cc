@@ -1,0 +1,63 @@
+// smtpd: the SMTP server, the queue and local delivery; see smtpd(8).
+#include <signal.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "common/config/config.h"
+#include "common/log/log.h"
+#include "mta/smtpd/server.h"
+
+namespace {
+
+// `smtpd -q`: ask the running smtpd to retry its deferred mail now.
+int Flush(const posthorn::config::Config& config) {
+  std::string path = config.String("state_dir") + "/smtpd.pid";
+  std::ifstream f(path);
+  long pid = 0;
+  if (!(f >> pid) || pid <= 1) {
+    std::fprintf(stderr, "smtpd: no running smtpd (cannot read %s)\n", path.c_str());
+    return EX_UNAVAILABLE;
+  }
+  if (::kill(static_cast<pid_t>(pid), SIGUSR1) != 0) {
+    std::perror("smtpd: cannot signal smtpd");
+    return EX_UNAVAILABLE;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string config_path;
+  bool foreground = false, flush = false;
+  int c;
+  while ((c = ::getopt(argc, argv, "c:fq")) != -1) {
+    switch (c) {
+      case 'c': config_path = optarg; break;
+      case 'f': foreground = true; break;
+      case 'q': flush = true; break;
+      default:
+        std::fprintf(stderr, "usage: smtpd [-c FILE] [-f] [-q]\n");
+        return EX_USAGE;
+    }
+  }
+  posthorn::log::Init("smtpd", foreground);
+  auto config = posthorn::config::Config::LoadFor(config_path, posthorn::config::kSmtpd);
+  if (!config.ok()) {
+    std::fprintf(stderr, "smtpd: %s\n", config.message().c_str());
+    return EX_CONFIG;
+  }
+  if (flush) return Flush(*config);
+  posthorn::smtpd::Server server(config_path, std::move(config).value());
+  posthorn::Status s = server.Run();
+  if (!s.ok()) {
+    posthorn::log::Error("%s", s.message().c_str());
+    if (!foreground) std::fprintf(stderr, "smtpd: %s\n", s.message().c_str());
+    return EX_UNAVAILABLE;
+  }
+  return 0;
+}

@@ -1,0 +1,187 @@
+#include "mta/smtpd/server.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/base/io.h"
+#include "common/base/privileges.h"
+#include "common/log/log.h"
+#include "common/net/listen_spec.h"
+#include "mta/smtpd/client.h"
+#include "mta/smtpd/queue_manager.h"
+
+namespace posthorn::smtpd {
+
+namespace {
+
+constexpr const char* kDefaultListen = "0.0.0.0:25/smtp 0.0.0.0:587/submission 0.0.0.0:465/submissions";
+constexpr auto kShutdownGrace = std::chrono::seconds(10);
+
+Result<ListenerKind> KindOf(const std::string& kind) {
+  if (kind == "smtp") return ListenerKind::kSmtp;
+  if (kind == "submission") return ListenerKind::kSubmission;
+  if (kind == "submissions") return ListenerKind::kSubmissions;
+  return Error{"unknown listener kind '" + kind + "' (smtp, submission or submissions)"};
+}
+
+}  // namespace
+
+Server::Server(std::string config_path, config::Config config)
+    : config_path_(std::move(config_path)), config_(std::move(config)) {}
+
+Server::~Server() {
+  clients_.clear();
+  queue_manager_.reset();
+}
+
+Status Server::LoadRuntime(const config::Config& config) {
+  Result<Settings> s = LoadSettings(config);
+  if (!s.ok()) return s.error();
+  auto settings = std::make_shared<const Settings>(std::move(s).value());
+  Result<std::unique_ptr<RecipientDirectory>> dir = RecipientDirectory::Open(*settings);
+  if (!dir.ok()) return dir.error();
+  // No certificate is not an error on port 25 (STARTTLS is then not
+  // offered); the listeners that need one refuse to start without it.
+  std::shared_ptr<const net::TlsContext> tls;
+  if (::access(settings->tls_cert.c_str(), F_OK) == 0 || ::access(settings->tls_key.c_str(), F_OK) == 0) {
+    Result<std::shared_ptr<const net::TlsContext>> t = net::TlsContext::LoadServer(settings->tls_cert, settings->tls_key);
+    if (!t.ok()) return t.error();
+    tls = std::move(t).value();
+  }
+  settings_ = std::move(settings);
+  directory_ = std::move(dir).value();
+  tls_ = std::move(tls);
+  return Status::Ok();
+}
+
+Status Server::BindListeners() {
+  std::string value;
+  for (const std::string& w : config_.List("listen")) value += w + " ";
+  Result<std::vector<net::ListenSpec>> specs = net::ParseListen(value.empty() ? kDefaultListen : value);
+  if (!specs.ok()) return Error{config_.Where("listen") + ": " + specs.message()};
+  for (const net::ListenSpec& spec : *specs) {
+    Result<ListenerKind> kind = KindOf(spec.kind);
+    if (!kind.ok()) return Error{config_.Where("listen") + ": " + kind.message()};
+    if (*kind == ListenerKind::kSubmissions && !tls_)
+      return Error{"listen " + spec.ToString() + ": needs tls_cert and tls_key (" + settings_->tls_cert + ")"};
+    int k = static_cast<int>(*kind);
+    Result<std::unique_ptr<net::Listener>> l = net::Listener::Bind(
+        *loop_, spec, [this, k](UniqueFd fd, const std::string& peer, uint16_t port) { Accept(std::move(fd), peer, port, k); });
+    if (!l.ok()) return l.error();
+    listeners_.push_back(std::move(l).value());
+  }
+  return Status::Ok();
+}
+
+void Server::Accept(UniqueFd fd, const std::string& peer, uint16_t port, int kind) {
+  std::string refuse;
+  if (stopping_) refuse = "Service shutting down";
+  else if (clients_.size() >= settings_->limits.max_connections) refuse = "Error: too many connections";
+  else if (per_address_[peer] >= settings_->limits.max_connections_per_client)
+    refuse = "Error: too many connections from your address";
+  if (!refuse.empty()) log::Warning("refusing unknown[%s]: %s", peer.c_str(), refuse.c_str());
+  auto client = std::make_unique<Client>(*this, peer, static_cast<ListenerKind>(kind));
+  Client* raw = client.get();
+  clients_[raw] = std::move(client);
+  ++per_address_[peer];
+  Status s = raw->Start(std::move(fd), port, refuse);
+  if (!s.ok()) {
+    log::Warning("unknown[%s]: %s", peer.c_str(), s.message().c_str());
+    Forget(raw);
+  }
+}
+
+void Server::Forget(Client* client) {
+  auto it = clients_.find(client);
+  if (it == clients_.end()) return;
+  if (--per_address_[client->peer()] == 0) per_address_.erase(client->peer());
+  // The client may be deep in its own callback: delete it on a later turn.
+  loop_->DeleteSoon(std::move(it->second));
+  clients_.erase(it);
+}
+
+std::string Server::WritePidFile() {
+  std::string path = settings_->state_dir + "/smtpd.pid";
+  std::string tmp = path + ".tmp";
+  std::string text = std::to_string(::getpid()) + "\n";
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (fd.valid() && WriteAll(fd.get(), text) && ::rename(tmp.c_str(), path.c_str()) == 0) return path;
+  log::Warning("cannot write %s: %s", path.c_str(), std::strerror(errno));
+  return "";
+}
+
+void Server::Reload() {
+  Result<config::Config> c = config_path_.empty() ? config::Config::LoadFor("", config::kSmtpd)
+                                                  : config::Config::Load(config_path_, config::kSmtpd);
+  if (!c.ok()) {
+    log::Error("reload: %s; keeping the old configuration", c.message().c_str());
+    return;
+  }
+  Status s = LoadRuntime(*c);
+  if (!s.ok()) {
+    log::Error("reload: %s; keeping the old configuration", s.message().c_str());
+    return;
+  }
+  config_ = std::move(c).value();
+  log::Info("reload: configuration, passwd, aliases and certificates re-read");
+}
+
+void Server::Stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  log::Info("stopping");
+  for (auto& l : listeners_) l->Disable();
+  queue_manager_->Stop();
+  for (auto& [raw, client] : clients_) client->Shutdown();
+  // Sessions in the middle of a commit get a moment to answer, and mda
+  // children already running finish their delivery (and its record). This
+  // runs inside a signal callback, so it polls from a timer rather than
+  // re-entering the loop.
+  auto deadline = std::chrono::steady_clock::now() + kShutdownGrace;
+  stop_timer_ = net::Timer(*loop_, [this, deadline] {
+    if ((clients_.empty() && queue_manager_->idle()) || std::chrono::steady_clock::now() >= deadline) {
+      loop_->Stop();
+      return;
+    }
+    stop_timer_.Start(std::chrono::milliseconds(50));
+  });
+  stop_timer_.Start(std::chrono::milliseconds(0));
+}
+
+Status Server::Run() {
+  Result<std::unique_ptr<net::EventLoop>> loop = net::EventLoop::Create();
+  if (!loop.ok()) return loop.error();
+  loop_ = std::move(loop).value();
+  if (Status s = LoadRuntime(config_); !s.ok()) return s;
+  if (Status s = BindListeners(); !s.ok()) return s;
+  if (Status s = SwitchToUser(config_.String("user")); !s.ok()) return s;
+  Result<queue::QueueStore> store = queue::QueueStore::Open(settings_->state_dir);
+  if (!store.ok()) return store.error();
+  store_ = std::make_unique<queue::QueueStore>(std::move(store).value());
+  Result<std::unique_ptr<queue::Syncer>> syncer = queue::Syncer::Start(store_.get());
+  if (!syncer.ok()) return syncer.error();
+  syncer_ = std::move(syncer).value();
+  syncer_ev_ = net::Event(*loop_, syncer_->notify_fd(), EV_READ | EV_PERSIST, [this](short) { syncer_->DrainCompletions(); });
+  auth_ev_ = net::Event(*loop_, auth_worker_.notify_fd(), EV_READ | EV_PERSIST, [this](short) { auth_worker_.RunCompletions(); });
+  hup_ev_ = net::Event::Signal(*loop_, SIGHUP, [this] { Reload(); });
+  term_ev_ = net::Event::Signal(*loop_, SIGTERM, [this] { Stop(); });
+  int_ev_ = net::Event::Signal(*loop_, SIGINT, [this] { Stop(); });
+  usr1_ev_ = net::Event::Signal(*loop_, SIGUSR1, [this] { queue_manager_->Flush(); });
+  for (net::Event* e : {&syncer_ev_, &auth_ev_, &hup_ev_, &term_ev_, &int_ev_, &usr1_ev_}) {
+    if (Status s = e->Add(); !s.ok()) return s;
+  }
+  queue_manager_ = std::make_unique<QueueManager>(*this);
+  if (Status s = queue_manager_->Start(); !s.ok()) return s;
+  WritePidFile();
+  for (auto& l : listeners_) {
+    if (Status s = l->Enable(); !s.ok()) return s;
+    log::Info("listening on %s", l->spec().ToString().c_str());
+  }
+  return loop_->Run();
+}
+
+}  // namespace posthorn::smtpd
