@@ -67,7 +67,7 @@ FUZZ_RUNS ?= 20000
 
 MANPAGES := $(wildcard man/*.[1-8])
 
-.PHONY: all check unit integration fuzz-smoke fuzz manlint install clean deps deps-check bench help
+.PHONY: demo demo-stop all check unit integration fuzz-smoke fuzz manlint install clean deps deps-check bench help
 .DEFAULT_GOAL := all
 
 all: $(BINS) $(BUILD)/bin/mailq
@@ -145,6 +145,14 @@ manlint:
 	@mkdir -p $(RESULTS)
 	@tests/manlint.sh $(RESULTS)/manlint $(MANPAGES)
 
+# The suite on loopback ports with a demo user: contrib/demo.sh.
+demo: deps-check
+	@$(MAKE) --no-print-directory all
+	@contrib/demo.sh $(BUILD)/bin
+
+demo-stop:
+	@contrib/demo.sh $(BUILD)/bin stop
+
 bench: all
 	@POSTHORN_BIN=$(abspath $(BUILD)/bin) tests/bench/mda_bench.sh
 
@@ -182,6 +190,6 @@ clean:
 	rm -rf build
 
 help:
-	@echo "targets: all check install clean deps bench   (SANITIZE=1 for ASan+UBSan)"
+	@echo "targets: demo demo-stop all check install clean deps bench fuzz   (SANITIZE=1 for ASan+UBSan)"
 
 -include $(COMMON_OBJ:.o=.d) $(PROG_OBJ_ALL:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZ_SRC:%.cc=$(BUILD)/obj/%.d) $(BUILD)/obj/tests/fuzz/standalone_main.d $(foreach p,$(PROGRAMS),$(BUILD)/obj/$(dir_$(p))/main.d)
