@@ -7,25 +7,11 @@
 #include <cerrno>
 #include <utility>
 
+#include "common/base/fs.h"
 #include "common/maildir/sync.h"
 #include "common/maildir/unique_name.h"
 
 namespace posthorn::maildir {
-
-namespace {
-
-// rename(2) that refuses to replace: unique names should never collide,
-// but if they ever do, a message must not overwrite another.
-int RenameNoReplace(const char* from, const char* to) {
-  if (::renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) return 0;
-  if (errno != EINVAL && errno != ENOSYS) return -1;
-  // File systems without RENAME_NOREPLACE: link() fails on an existing name.
-  if (::link(from, to) != 0) return -1;
-  ::unlink(from);
-  return 0;
-}
-
-}  // namespace
 
 PendingMessage::PendingMessage(std::string maildir, std::string base, UniqueFd fd)
     : maildir_(std::move(maildir)), base_(std::move(base)), fd_(std::move(fd)) {
@@ -65,7 +51,7 @@ Status PendingMessage::Sync() {
 Result<std::string> PendingMessage::Publish(uint64_t size, uint64_t wsize, bool to_cur, const Flags& flags) {
   std::string name = NameWithSizes(base_, size, wsize);
   std::string path = maildir_ + (to_cur ? "/cur/" + NameWithFlags(name, flags) : "/new/" + name);
-  if (RenameNoReplace(tmp_path_.c_str(), path.c_str()) != 0) return SysError("cannot move message to " + path, errno);
+  if (Status s = RenameNoReplace(tmp_path_, path); !s.ok()) return SysError("cannot move message to " + path, s.errnum());
   tmp_path_.clear();
   return path;
 }

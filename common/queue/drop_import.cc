@@ -11,7 +11,7 @@
 #include "common/base/io.h"
 #include "common/log/log.h"
 #include "common/maildir/sync.h"
-#include "common/queue/dir.h"
+#include "common/base/fs.h"
 #include "common/queue/drop_format.h"
 #include "common/queue/record.h"
 

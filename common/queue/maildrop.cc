@@ -10,7 +10,7 @@
 #include "common/base/io.h"
 #include "common/maildir/sync.h"
 #include "common/maildir/unique_name.h"
-#include "common/queue/dir.h"
+#include "common/base/fs.h"
 
 namespace posthorn::queue {
 

@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "common/base/io.h"
-#include "common/queue/dir.h"
+#include "common/base/fs.h"
 #include "common/queue/envelope.h"
 
 namespace posthorn::queue {

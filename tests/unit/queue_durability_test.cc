@@ -10,7 +10,7 @@
 #include <fstream>
 
 #include "common/base/io.h"
-#include "common/queue/dir.h"
+#include "common/base/fs.h"
 #include "common/queue/disk_space.h"
 #include "common/queue/maildrop.h"
 #include "common/queue/store.h"

@@ -8,7 +8,7 @@
 #include <fstream>
 
 #include "common/base/io.h"
-#include "common/queue/dir.h"
+#include "common/base/fs.h"
 #include "common/queue/state_log.h"
 #include "common/queue/store.h"
 #include "tests/unit/temp_dir.h"

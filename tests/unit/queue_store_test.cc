@@ -9,7 +9,7 @@
 #include <fstream>
 
 #include "common/base/io.h"
-#include "common/queue/dir.h"
+#include "common/base/fs.h"
 #include "common/queue/disk_space.h"
 #include "common/queue/queue_id.h"
 #include "common/queue/store.h"

@@ -7,7 +7,7 @@
 
 #include <map>
 
-#include "common/queue/dir.h"
+#include "common/base/fs.h"
 #include "common/queue/syncer.h"
 #include "tests/unit/temp_dir.h"
 

@@ -1,4 +1,4 @@
-// Directory helpers for the queue's own directories.
+// Directory and rename helpers for the queue and the Maildir code.
 #pragma once
 
 #include <sys/types.h>
@@ -8,7 +8,7 @@
 
 #include "common/base/result.h"
 
-namespace posthorn::queue {
+namespace posthorn {
 
 // Every name in `dir` but "." and "..", unsorted.
 Result<std::vector<std::string>> ListDir(const std::string& dir);
@@ -23,4 +23,4 @@ Status MakeDir(const std::string& dir, mode_t mode);
 // other. Falls back to link+unlink where RENAME_NOREPLACE is missing.
 Status RenameNoReplace(const std::string& from, const std::string& to);
 
-}  // namespace posthorn::queue
+}  // namespace posthorn

@@ -1,4 +1,4 @@
-#include "common/queue/dir.h"
+#include "common/base/fs.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 
 #include "common/maildir/sync.h"
 
-namespace posthorn::queue {
+namespace posthorn {
 
 Result<std::vector<std::string>> ListDir(const std::string& dir) {
   std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
@@ -52,4 +52,4 @@ Status RenameNoReplace(const std::string& from, const std::string& to) {
   return Status::Ok();
 }
 
-}  // namespace posthorn::queue
+}  // namespace posthorn
