@@ -120,6 +120,10 @@ std::vector<std::string> AddressesIn(std::string_view value) {
 
 int Submit(const Options& o, const config::Config& config, FILE* in) {
   std::string hostname = config::HostName(config);
+  // Bare user names (`sendmail root`, cron's MAILTO) and the default
+  // sender are qualified with the first local domain, so they stay local.
+  std::vector<std::string> domains = config.List("domains");
+  std::string origin = domains.empty() ? hostname : domains[0];
   // Read the header first: -t takes recipients from it, and missing From:,
   // Date: and Message-ID: are added as for any locally submitted mail.
   std::string header, line;
@@ -144,7 +148,7 @@ int Submit(const Options& o, const config::Config& config, FILE* in) {
 
   queue::DropEnvelope env;
   std::string user = LoginName();
-  std::string sender_text = o.sender ? *o.sender : user + "@" + hostname;
+  std::string sender_text = o.sender ? *o.sender : user + "@" + origin;
   if (!sender_text.empty() && sender_text != "<>") {
     Result<Address> s = ParseAddress(sender_text, {.allow_utf8 = true});
     if (!s.ok()) return Fail(EX_USAGE, "bad sender address '" + sender_text + "': " + s.message());
@@ -158,7 +162,7 @@ int Submit(const Options& o, const config::Config& config, FILE* in) {
     }
   }
   for (const std::string& r : rcpts) {
-    std::string text = r.find('@') == std::string::npos ? r + "@" + hostname : r;  // a local user name
+    std::string text = r.find('@') == std::string::npos ? r + "@" + origin : r;  // a local user name
     Result<Address> a = ParseAddress(text, {.allow_utf8 = true});
     if (!a.ok()) return Fail(EX_DATAERR, "bad recipient address '" + r + "': " + a.message());
     env.recipients.push_back(*a);

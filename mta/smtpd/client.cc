@@ -20,7 +20,12 @@ Status Client::Start(UniqueFd fd, uint16_t port, const std::string& refuse) {
   settings_ = server_.settings_;
   directory_ = server_.directory_;
   net::Connection::Options options;
-  if (kind_ == ListenerKind::kSubmissions) options.implicit_tls = server_.tls();
+  if (kind_ == ListenerKind::kSubmissions) {
+    // Never serve port 465 in cleartext, even if a reload lost the
+    // certificate: that would take passwords in the clear.
+    if (!server_.tls()) return Error{"no TLS certificate for an implicit-TLS listener"};
+    options.implicit_tls = server_.tls();
+  }
   options.read_timeout = std::chrono::seconds(settings_->limits.command_timeout);
   net::Connection::Handlers h;
   h.on_read = [this](evbuffer* in) { OnRead(in); };

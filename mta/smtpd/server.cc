@@ -1,6 +1,8 @@
 #include "mta/smtpd/server.h"
 
 #include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -121,7 +123,12 @@ void Server::Reload() {
     log::Error("reload: %s; keeping the old configuration", c.message().c_str());
     return;
   }
+  auto old_tls = tls_;
   Status s = LoadRuntime(*c);
+  if (s.ok() && old_tls && !tls_) {
+    tls_ = old_tls;  // a certificate being renewed must not switch TLS off
+    log::Warning("reload: tls_cert/tls_key missing; keeping the old certificate");
+  }
   if (!s.ok()) {
     log::Error("reload: %s; keeping the old configuration", s.message().c_str());
     return;
@@ -158,6 +165,7 @@ Status Server::Run() {
   loop_ = std::move(loop).value();
   if (Status s = LoadRuntime(config_); !s.ok()) return s;
   if (Status s = BindListeners(); !s.ok()) return s;
+  if (Status s = PrepareStateDir(); !s.ok()) return s;
   if (Status s = SwitchToUser(config_.String("user")); !s.ok()) return s;
   Result<queue::QueueStore> store = queue::QueueStore::Open(settings_->state_dir);
   if (!store.ok()) return store.error();
@@ -181,7 +189,22 @@ Status Server::Run() {
     if (Status s = l->Enable(); !s.ok()) return s;
     log::Info("listening on %s", l->spec().ToString().c_str());
   }
-  return loop_->Run();
+  Status result = loop_->Run();
+  ::unlink((settings_->state_dir + "/smtpd.pid").c_str());  // no stale pid for -q to signal
+  return result;
+}
+
+// On a fresh install state_dir does not exist yet, and once smtpd is
+// `user` it could not create it under /var/spool: make it now, owned by
+// that user. An existing state_dir is the admin's and is left alone.
+Status Server::PrepareStateDir() {
+  const std::string& dir = settings_->state_dir;
+  if (::geteuid() != 0 || ::access(dir.c_str(), F_OK) == 0) return Status::Ok();
+  struct passwd* pw = ::getpwnam(config_.String("user").c_str());
+  if (pw == nullptr) return Error{"user '" + config_.String("user") + "' does not exist"};
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return SysError("cannot create " + dir, errno);
+  if (::chown(dir.c_str(), pw->pw_uid, pw->pw_gid) != 0) return SysError("cannot chown " + dir, errno);
+  return Status::Ok();
 }
 
 }  // namespace posthorn::smtpd

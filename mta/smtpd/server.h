@@ -57,6 +57,7 @@ class Server {
   void Reload();
   void Stop();
   std::string WritePidFile();
+  Status PrepareStateDir();
 
   std::string config_path_;
   config::Config config_;
