@@ -37,7 +37,7 @@ MaybeFailure PlanUser(const Options& options, const config::Config& config, std:
   Result<Resolution> r = ResolveRecipient(*address, domains, *aliases, *passwd);
   if (!r.ok()) return Failure{EX_TEMPFAIL, r.message()};
   for (const Address& remote : r->remote) {
-    log::Info("to=<%s>, orig_to=<%s>, status=skipped (remote alias target: smtpd delivers it)",
+    log::Info("to=<%s>, orig_to=<%s>, status=skipped (remote alias target: mda delivers only local mail)",
               remote.ToString().c_str(), address->ToString().c_str());
   }
   if (r->local.empty()) {
