@@ -222,12 +222,20 @@ void QueueManager::Record(const Job& job, RecipientState state, const std::strin
   std::string id = job.id;
   size_t index = job.index;
   ++recording_;
-  disk_.Submit([store, id, index, state, result] { *result = store->RecordOutcome(id, index, state); },
+  auto write = [this, store, id, index, state, result, job, log_status] {
+    disk_.Submit([store, id, index, state, result] { *result = store->RecordOutcome(id, index, state); },
                [this, job, state, result, log_status] {
                  --recording_;
                  auto it = messages_.find(job.id);
                  if (it == messages_.end()) return;
                  Message& msg = it->second;
+                 msg.recording = false;
+                 if (!msg.waiting_records.empty()) {
+                   msg.recording = true;
+                   auto next = std::move(msg.waiting_records.front());
+                   msg.waiting_records.pop_front();
+                   next();
+                 }
                  msg.busy.erase(job.index);
                  const queue::Envelope& e = msg.q.envelope;
                  double delay = difftime(time(nullptr), e.arrival);
@@ -247,6 +255,13 @@ void QueueManager::Record(const Job& job, RecipientState state, const std::strin
                  }
                  MaybeFinish(job.id);
                });
+  };
+  if (m.recording) {
+    m.waiting_records.push_back(std::move(write));
+  } else {
+    m.recording = true;
+    write();
+  }
 }
 
 void QueueManager::Wake() {

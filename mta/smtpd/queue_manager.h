@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -46,6 +47,8 @@ class QueueManager {
     queue::QueuedMessage q;
     std::map<size_t, bool> busy;  // recipients being delivered or recorded
     bool finalizing = false;
+    bool recording = false;  // an outcome of this message is being written
+    std::deque<std::function<void()>> waiting_records;
   };
   struct Job {
     std::string id;
@@ -66,7 +69,10 @@ class QueueManager {
   time_t Backoff(uint32_t attempts) const;
 
   Server& server_;
-  BackgroundWorker disk_{1};  // one thread: one writer per state log
+  // Several threads, so one slow fsync does not hold back the outcomes of
+  // other messages (each unrecorded outcome is a delivery a crash would
+  // repeat); a message's own records go one at a time (`recording`).
+  BackgroundWorker disk_{4};
   net::Event disk_ev_;
   net::Timer wake_timer_, drop_timer_;
   std::map<std::string, Message> messages_;
