@@ -155,6 +155,7 @@ demo-stop:
 
 bench: all
 	@POSTHORN_BIN=$(abspath $(BUILD)/bin) tests/bench/mda_bench.sh
+	@POSTHORN_BIN=$(abspath $(BUILD)/bin) tests/bench/smtpd_bench.sh
 
 # ---- dependencies --------------------------------------------------------
 # Debian 12 packages for the build, the tests and the benchmarks.

@@ -122,7 +122,9 @@ void QueueManager::Schedule(const std::string& id) {
 }
 
 void QueueManager::Pump() {
-  while (!stopping_ && !ready_.empty() && children_.size() < server_.settings().delivery.concurrency) {
+  // A slot stays taken until the delivery's outcome is on disk: that
+  // bounds what a crash can deliver twice by mda_concurrency.
+  while (!stopping_ && !ready_.empty() && children_.size() + recording_ < server_.settings().delivery.concurrency) {
     Job job = ready_.front();
     ready_.pop_front();
     Deliver(job);
@@ -226,6 +228,7 @@ void QueueManager::Record(const Job& job, RecipientState state, const std::strin
     disk_.Submit([store, id, index, state, result] { *result = store->RecordOutcome(id, index, state); },
                [this, job, state, result, log_status] {
                  --recording_;
+                 Pump();
                  auto it = messages_.find(job.id);
                  if (it == messages_.end()) return;
                  Message& msg = it->second;

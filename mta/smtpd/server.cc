@@ -83,7 +83,7 @@ void Server::Accept(UniqueFd fd, const std::string& peer, uint16_t port, int kin
   std::string refuse;
   if (stopping_) refuse = "Service shutting down";
   else if (clients_.size() >= settings_->limits.max_connections) refuse = "Error: too many connections";
-  else if (per_address_[peer] >= settings_->limits.max_connections_per_client)
+  else if (per_address_[peer] >= settings_->limits.max_connections_per_client && !settings_->mynetworks.Contains(peer))
     refuse = "Error: too many connections from your address";
   if (!refuse.empty()) log::Warning("refusing unknown[%s]: %s", peer.c_str(), refuse.c_str());
   auto client = std::make_unique<Client>(*this, peer, static_cast<ListenerKind>(kind));

@@ -471,7 +471,8 @@ class LimitsTest(SmtpdTestCase):
         """)
 
     def test_connections_per_client(self):
-        self.start("max_connections_per_client = 2")
+        # mynetworks is exempt from the limit, as in Postfix: take 127/8 out.
+        self.start("max_connections_per_client = 2", "mynetworks = 192.0.2.0/24")
         first, second = self.connect(), self.connect()
         third = self.connect(greet=False)
         third.expect("421 4.7.0 mx.example.org Error: too many connections from your address")

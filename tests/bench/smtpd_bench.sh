@@ -1,0 +1,264 @@
+#!/bin/bash
+# smtpd against Postfix, same machine, same run, same load generator.
+#
+# Postfix's smtp-source sends 4 KB messages (-l 4096, one connection per
+# message, as smtp-source does without -d) to bob@example.org, first from
+# 1 client, then from 20 at once. For each server it prints:
+#   ingest N clients       messages/s answered 250 (smtp-source's run time)
+#   end-to-end N clients   seconds from the first connection until the last
+#                          message is in bob's Maildir new/
+#   queue empty N clients  seconds from the first connection until the queue
+#                          holds nothing (every outcome recorded)
+# and the ratio posthorn/postfix (above 1: posthorn is faster for rates,
+# slower for seconds). Between figures both queues are drained and new/
+# emptied. It never fails on a figure; it exits 1 when the setup is broken
+# (a server that does not start, smtp-source refused).
+#
+# The Postfix instance is private: `postfix -c DIR` with its queue, data
+# directory and Maildirs in a temporary directory, smtpd on 127.0.0.1
+# only, local mail delivered by virtual(8) to Maildir. Both servers keep
+# their defaults otherwise (posthorn mda_concurrency 10, Postfix
+# virtual_destination_concurrency_limit 20), except that posthorn's
+# max_connections_per_client goes from 20 to 100: Postfix exempts
+# mynetworks from its per-client limits, and 20 clients that reconnect for
+# every message briefly hold more than 20 connections.
+#
+# Durability: both fsync the queue file before answering 250 and the
+# Maildir file before moving it from tmp/ into new/ (virtual(8): link and
+# unlink; mda: rename). posthorn also fsyncs the queue directory (before
+# 250), new/ (after the rename) and a per-recipient outcome record (after
+# each delivery); Postfix fsyncs no directory (virtual/maildir.c), it
+# leaves directory entries to the file system.
+#
+# Needs root (to run Postfix) and postfix installed for smtp-source.
+# env: POSTHORN_BIN (folder with smtpd and mda), BENCH_DIR (default
+#      /var/tmp), BENCH_N (messages from 20 clients, default 4000),
+#      BENCH_N1 (messages from 1 client, default 500)
+set -eu
+
+bin=${POSTHORN_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/bin}
+n20=${BENCH_N:-4000}
+n1=${BENCH_N1:-500}
+drain_limit=120   # seconds to wait for a queue to deliver everything
+
+if ! command -v smtp-source >/dev/null && [ ! -x /usr/sbin/smtp-source ]; then
+  echo "smtp-source not installed; it comes with Postfix (make deps):"
+  echo "  echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections"
+  echo "  DEBIAN_FRONTEND=noninteractive apt-get install -y postfix"
+  exit 1
+fi
+PATH=$PATH:/usr/sbin
+if [ ! -x "$bin/smtpd" ] || [ ! -x "$bin/mda" ]; then echo "no $bin/smtpd or $bin/mda: run make first"; exit 1; fi
+[ "$(id -u)" = 0 ] || { echo "run as root: Postfix's master runs as root"; exit 1; }
+id postfix >/dev/null 2>&1 || { echo "no postfix user (mail_owner): install the postfix package"; exit 1; }
+
+work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/posthorn-smtpd-bench.XXXXXX")
+chmod 755 "$work"   # Postfix's daemons run as the postfix user
+ph=$work/posthorn
+pf=$work/postfix
+ph_pid=
+pf_started=
+source_failed=0
+
+# shellcheck disable=SC2317  # run by the EXIT trap
+cleanup() {
+  if [ -n "$ph_pid" ] && kill -0 "$ph_pid" 2>/dev/null; then
+    kill -TERM "$ph_pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$ph_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$ph_pid" 2>/dev/null || true
+  fi
+  if [ -n "$pf_started" ]; then postfix -c "$pf/etc" stop >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+read -r ph_port pf_port < <(python3 -c '
+import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*[x.getsockname()[1] for x in s])')
+
+# --- posthorn -----------------------------------------------------------------
+mkdir -p "$ph"
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 \
+  -keyout "$ph/key.pem" -out "$ph/cert.pem" >/dev/null 2>&1
+echo "bob@example.org:$(openssl passwd -6 bench)" > "$ph/passwd"
+: > "$ph/aliases"
+cat > "$ph/posthorn.conf" <<EOF
+hostname = mx.example.org
+domains = example.org
+passwd = $ph/passwd
+aliases = $ph/aliases
+maildir = $ph/mail/%d/%n
+user = $(id -un)
+state_dir = $ph/spool
+tls_cert = $ph/cert.pem
+tls_key = $ph/key.pem
+[smtpd]
+listen = 127.0.0.1:$ph_port/smtp
+max_connections_per_client = 100
+EOF
+env -u POSTHORN_CONF "$bin/smtpd" -c "$ph/posthorn.conf" -f < /dev/null > "$ph/smtpd.log" 2>&1 &
+ph_pid=$!
+
+# --- Postfix ------------------------------------------------------------------
+mkdir -p "$pf/etc" "$pf/spool" "$pf/data" "$pf/vmail"
+chown postfix "$pf/data"
+chown nobody:nogroup "$pf/vmail"
+echo "bob@example.org example.org/bob/" > "$pf/etc/vmailbox"
+cat > "$pf/etc/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $pf/spool
+data_directory = $pf/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = mx.example.org
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+mydestination =
+alias_maps =
+alias_database =
+local_recipient_maps =
+relay_domains =
+biff = no
+virtual_mailbox_domains = example.org
+virtual_mailbox_base = $pf/vmail
+virtual_mailbox_maps = texthash:$pf/etc/vmailbox
+virtual_uid_maps = static:$(id -u nobody)
+virtual_gid_maps = static:$(getent group nogroup | cut -d: -f3)
+maillog_file = $pf/maillog
+EOF
+# The services Postfix needs for SMTP in and virtual(8) out; no chroot.
+cat > "$pf/etc/master.cf" <<EOF
+127.0.0.1:$pf_port inet n - n - - smtpd
+pickup    unix  n - n 60 1 pickup
+cleanup   unix  n - n -  0 cleanup
+qmgr      unix  n - n 300 1 qmgr
+rewrite   unix  - - n -  - trivial-rewrite
+bounce    unix  - - n -  0 bounce
+defer     unix  - - n -  0 bounce
+trace     unix  - - n -  0 bounce
+verify    unix  - - n -  1 verify
+flush     unix  n - n 1000? 0 flush
+proxymap  unix  - - n -  - proxymap
+proxywrite unix - - n -  1 proxymap
+showq     unix  n - n -  - showq
+error     unix  - - n -  - error
+retry     unix  - - n -  - error
+discard   unix  - - n -  - discard
+virtual   unix  - n n -  - virtual
+anvil     unix  - - n -  1 anvil
+scache    unix  - - n -  1 scache
+postlog   unix-dgram n - n - 1 postlogd
+EOF
+postfix -c "$pf/etc" start >"$pf/start.log" 2>&1 || { echo "postfix did not start:"; cat "$pf/start.log"; exit 1; }
+pf_started=1
+
+# wait_listen PORT NAME [PID]: until something answers 220 on
+# 127.0.0.1:PORT (or PID is gone).
+wait_listen() {
+  python3 - "$@" <<'PY'
+import socket, sys, time
+port, name = int(sys.argv[1]), sys.argv[2]
+pid = int(sys.argv[3]) if len(sys.argv) > 3 else None
+
+def gone(pid):  # exited: no /proc entry, or a zombie its parent has not reaped yet
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+deadline = time.monotonic() + 15
+while True:
+    if pid is not None and gone(pid):
+        sys.exit("%s exited at start" % name)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+            if s.recv(512).startswith(b"220"):
+                s.sendall(b"QUIT\r\n")
+                break
+    except OSError:
+        pass
+    if time.monotonic() > deadline:
+        sys.exit("%s does not answer on 127.0.0.1:%d" % (name, port))
+    time.sleep(0.1)
+PY
+}
+wait_listen "$ph_port" posthorn "$ph_pid" || { tail -20 "$ph/smtpd.log"; exit 1; }
+wait_listen "$pf_port" postfix || { tail -20 "$pf/maillog" 2>/dev/null; exit 1; }
+
+# --- measuring ----------------------------------------------------------------
+now() { date +%s.%N; }
+new_dir() { case $1 in posthorn) echo "$ph/mail/example.org/bob/new" ;; postfix) echo "$pf/vmail/example.org/bob/new" ;; esac; }
+port_of() { case $1 in posthorn) echo "$ph_port" ;; postfix) echo "$pf_port" ;; esac; }
+delivered() { local d; d=$(new_dir "$1"); [ -d "$d" ] && find "$d" -type f | wc -l || echo 0; }
+queue_empty() {
+  case $1 in
+    posthorn) [ -z "$(ls -A "$ph/spool/queue/msg" 2>/dev/null)" ] ;;
+    postfix)  [ -z "$(find "$pf/spool/incoming" "$pf/spool/active" "$pf/spool/deferred" "$pf/spool/maildrop" -type f 2>/dev/null)" ] ;;
+  esac
+}
+
+# run SERVER CLIENTS COUNT: sets ingest (msg/s), e2e (s) and drained (s).
+run() {
+  local server=$1 clients=$2 count=$3 t0 t1 t2 t3 got
+  t0=$(now)
+  if ! smtp-source -s "$clients" -m "$count" -l 4096 -M client.example -f from@example.org \
+       -t bob@example.org "127.0.0.1:$(port_of "$server")" > "$work/source.log" 2>&1; then
+    echo "smtp-source against $server failed:" >&2; tail -5 "$work/source.log" >&2
+    ingest=error e2e=error drained=error source_failed=1
+    sleep 2
+    find "$(new_dir "$server")" -type f -delete 2>/dev/null || true
+    return
+  fi
+  t1=$(now)
+  got=$(delivered "$server")
+  while [ "$got" -lt "$count" ]; do
+    if python3 -c "import sys; sys.exit(not ($(now) - $t0 > $drain_limit))"; then break; fi
+    sleep 0.05
+    got=$(delivered "$server")
+  done
+  t2=$(now)
+  ingest=$(python3 -c "print('%.0f' % ($count / ($t1 - $t0)))")
+  if [ "$got" -ge "$count" ]; then
+    e2e=$(python3 -c "print('%.2f' % ($t2 - $t0))")
+  else
+    e2e="n/a ($got of $count after ${drain_limit}s)"
+  fi
+  # The queue is empty once every outcome is recorded and the queue
+  # files are removed; the next figure starts from there, new/ emptied.
+  drained="n/a (not empty after ${drain_limit}s)"
+  while ! python3 -c "import sys; sys.exit(not ($(now) - $t0 > $drain_limit))"; do
+    if queue_empty "$server"; then t3=$(now); drained=$(python3 -c "print('%.2f' % ($t3 - $t0))"); break; fi
+    sleep 0.05
+  done
+  find "$(new_dir "$server")" -type f -delete 2>/dev/null || true
+}
+
+ratio() { python3 -c "
+try: print('%.2f' % (float('$1') / float('$2')))
+except (ValueError, ZeroDivisionError): print('-')"; }
+
+echo "smtpd vs Postfix $(postconf -d -h mail_version 2>/dev/null): 4 KB messages from smtp-source," \
+     "1 client x $n1, 20 clients x $n20, into $work ($(df -T "$work" | awk 'NR==2{print $2}'), $(nproc) CPUs)"
+printf '%-28s %12s %12s %8s\n' "figure" "posthorn" "postfix" "ratio"
+for clients in 1 20; do
+  count=$n1; [ "$clients" = 1 ] || count=$n20
+  run posthorn "$clients" "$count"; a_in=$ingest a_e2e=$e2e a_dr=$drained
+  run postfix "$clients" "$count"; b_in=$ingest b_e2e=$e2e b_dr=$drained
+  label="$clients client$([ "$clients" = 1 ] || echo s)"
+  printf '%-28s %12s %12s %8s\n' "ingest $label (msg/s)" "$a_in" "$b_in" "$(ratio "$a_in" "$b_in")"
+  printf '%-28s %12s %12s %8s\n' "end-to-end $label (s)" "$a_e2e" "$b_e2e" "$(ratio "$a_e2e" "$b_e2e")"
+  printf '%-28s %12s %12s %8s\n' "queue empty $label (s)" "$a_dr" "$b_dr" "$(ratio "$a_dr" "$b_dr")"
+done
+# Anything but plain success in the logs is worth a look.
+count_in() { grep -ciE "$1" "$2" 2>/dev/null || true; }
+echo "posthorn log: $(count_in 'error|warning' "$ph/smtpd.log") errors/warnings," \
+     "$(count_in 'status=(deferred|bounced)' "$ph/smtpd.log") deferred/bounced;" \
+     "postfix log: $(count_in 'error|warning|fatal|panic' "$pf/maillog") errors/warnings," \
+     "$(count_in 'status=(deferred|bounced)' "$pf/maillog") deferred/bounced"
+# A figure never fails the run; smtp-source failing (a broken setup) does.
+exit "$source_failed"
