@@ -216,9 +216,36 @@ void QueueManager::Delivered(const Job& job, const process::ExitInfo& info, std:
   Record(job, st, status);
 }
 
+bool QueueManager::CompletesMessage(const Message& m, size_t index, const RecipientState& state) const {
+  if (state.status != RecipientStatus::kDelivered) return false;
+  for (const auto& [i, busy] : m.busy)
+    if (i != index) return false;
+  for (size_t i = 0; i < m.q.states.size(); ++i)
+    if (i != index && m.q.states[i].status != RecipientStatus::kDelivered) return false;
+  return true;
+}
+
+void QueueManager::LogOutcome(const Job& job, const RecipientState&, const std::string& log_status) {
+  const queue::Envelope& e = messages_[job.id].q.envelope;
+  log::Info("%s: to=<%s>, relay=%s, delay=%.0f, status=%s", job.id.c_str(),
+            e.recipients[job.index].address.ToString().c_str(), e.recipients[job.index].local ? "mda" : "none",
+            difftime(time(nullptr), e.arrival), log_status.c_str());
+}
+
 void QueueManager::Record(const Job& job, RecipientState state, const std::string& log_status) {
   Message& m = messages_[job.id];
   m.busy[job.index] = true;
+  if (CompletesMessage(m, job.index, state)) {
+    // The last recipient delivered: removing the message records that, so
+    // the state log (an fsync of the file and one of the directory) is
+    // skipped. A crash before the removal repeats the delivery, as it
+    // would before the record.
+    m.busy.erase(job.index);
+    m.q.states[job.index] = state;
+    LogOutcome(job, state, log_status);
+    MaybeFinish(job.id);
+    return;
+  }
   const queue::QueueStore* store = &server_.store();
   auto result = std::make_shared<Status>();
   std::string id = job.id;
@@ -240,17 +267,13 @@ void QueueManager::Record(const Job& job, RecipientState state, const std::strin
                    next();
                  }
                  msg.busy.erase(job.index);
-                 const queue::Envelope& e = msg.q.envelope;
-                 double delay = difftime(time(nullptr), e.arrival);
                  if (!result->ok()) {
                    // Not recorded: the attempt will be made again after a restart.
                    log::Error("%s: cannot record delivery status: %s", job.id.c_str(), result->message().c_str());
                    return;
                  }
                  msg.q.states[job.index] = state;
-                 log::Info("%s: to=<%s>, relay=%s, delay=%.0f, status=%s", job.id.c_str(),
-                           e.recipients[job.index].address.ToString().c_str(),
-                           e.recipients[job.index].local ? "mda" : "none", delay, log_status.c_str());
+                 LogOutcome(job, state, log_status);
                  if (state.status == RecipientStatus::kDeferred) {
                    later_.emplace(state.next_attempt, job);
                    msg.busy[job.index] = true;
@@ -330,6 +353,7 @@ void QueueManager::MaybeFinish(const std::string& id) {
   const queue::QueueStore* store = &server_.store();
   auto bounce_id = std::make_shared<std::string>();
   auto error = std::make_shared<std::string>();
+  ++recording_;  // until removed, a crash would deliver it again: hold a slot
   disk_.Submit(
       [store, id, bounce, send_bounce, sender_local, bounce_id, error, sender = e.sender]() mutable {
         if (send_bounce) {
@@ -362,6 +386,8 @@ void QueueManager::MaybeFinish(const std::string& id) {
         if (!rm.ok()) *error = rm.message();
       },
       [this, id, bounce_id, error] {
+        --recording_;
+        Pump();
         if (!bounce_id->empty()) log::Info("%s: sender non-delivery notification: %s", id.c_str(), bounce_id->c_str());
         if (!error->empty()) {
           log::Error("%s: %s", id.c_str(), error->c_str());

@@ -62,6 +62,8 @@ class QueueManager {
   void Delivered(const Job& job, const process::ExitInfo& info, std::chrono::steady_clock::time_point start);
   void Record(const Job& job, queue::RecipientState state, const std::string& log_status);
   void MaybeFinish(const std::string& id);
+  bool CompletesMessage(const Message& m, size_t index, const queue::RecipientState& state) const;
+  void LogOutcome(const Job& job, const queue::RecipientState& state, const std::string& log_status);
   void Wake();
   void ArmTimer();
   void ImportDrops();
