@@ -3,27 +3,22 @@
 #include <sysexits.h>
 
 #include <cstdio>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "common/config/config.h"
+#include "common/queue/flush.h"
 #include "mta/sendmail/mailq.h"
 #include "mta/sendmail/options.h"
 #include "mta/sendmail/submit.h"
 
 namespace {
 
-// -q: ask the running smtpd to retry deferred mail now (it reads SIGUSR1).
 int Flush(const posthorn::config::Config& config) {
-  std::string path = config.String("state_dir") + "/smtpd.pid";
-  std::ifstream f(path);
-  long pid = 0;
-  if (!(f >> pid) || pid <= 1 || ::kill(static_cast<pid_t>(pid), SIGUSR1) != 0) {
-    std::fprintf(stderr, "sendmail: no running smtpd to flush (%s)\n", path.c_str());
-    return EX_UNAVAILABLE;
-  }
-  return 0;
+  posthorn::Status s = posthorn::queue::RequestFlush(config.String("state_dir"));
+  if (s.ok()) return 0;
+  std::fprintf(stderr, "sendmail: %s\n", s.message().c_str());
+  return EX_UNAVAILABLE;
 }
 
 }  // namespace

@@ -4,29 +4,20 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <string>
 
 #include "common/config/config.h"
+#include "common/queue/flush.h"
 #include "common/log/log.h"
 #include "mta/smtpd/server.h"
 
 namespace {
 
-// `smtpd -q`: ask the running smtpd to retry its deferred mail now.
 int Flush(const posthorn::config::Config& config) {
-  std::string path = config.String("state_dir") + "/smtpd.pid";
-  std::ifstream f(path);
-  long pid = 0;
-  if (!(f >> pid) || pid <= 1) {
-    std::fprintf(stderr, "smtpd: no running smtpd (cannot read %s)\n", path.c_str());
-    return EX_UNAVAILABLE;
-  }
-  if (::kill(static_cast<pid_t>(pid), SIGUSR1) != 0) {
-    std::perror("smtpd: cannot signal smtpd");
-    return EX_UNAVAILABLE;
-  }
-  return 0;
+  posthorn::Status s = posthorn::queue::RequestFlush(config.String("state_dir"));
+  if (s.ok()) return 0;
+  std::fprintf(stderr, "smtpd: %s\n", s.message().c_str());
+  return EX_UNAVAILABLE;
 }
 
 }  // namespace
