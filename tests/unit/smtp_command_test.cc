@@ -4,27 +4,13 @@
 
 #include <string>
 
+#include "tests/unit/smtp_command_helpers.h"
+
 namespace posthorn::smtp {
 namespace {
 
-// The refusal as "code enhanced text", or "OK" so a wrong success shows.
-std::string Refusal(std::string_view line, bool smtputf8_allowed = false) {
-  auto r = ParseCommand(line, smtputf8_allowed);
-  if (std::holds_alternative<Command>(r)) return "OK";
-  const Reply& reply = std::get<ParseError>(r).reply;
-  EXPECT_FALSE(reply.enhanced.empty());
-  EXPECT_FALSE(reply.text.empty());
-  return std::to_string(reply.code) + " " + reply.enhanced + " " + reply.text;
-}
-
-Command Parsed(std::string_view line, bool smtputf8_allowed = false) {
-  auto r = ParseCommand(line, smtputf8_allowed);
-  if (auto* e = std::get_if<ParseError>(&r)) {
-    ADD_FAILURE() << "`" << line << "`: " << Brief(e->reply);
-    return Command{Verb::kNoop};
-  }
-  return std::get<Command>(r);
-}
+using testing::Parsed;
+using testing::Refusal;
 
 // ---- verbs ---------------------------------------------------------------
 
