@@ -225,11 +225,12 @@ bool QueueManager::CompletesMessage(const Message& m, size_t index, const Recipi
   return true;
 }
 
-void QueueManager::LogOutcome(const Job& job, const RecipientState&, const std::string& log_status) {
+std::string QueueManager::OutcomeLine(const Job& job, const std::string& log_status) {
   const queue::Envelope& e = messages_[job.id].q.envelope;
-  log::Info("%s: to=<%s>, relay=%s, delay=%.0f, status=%s", job.id.c_str(),
-            e.recipients[job.index].address.ToString().c_str(), e.recipients[job.index].local ? "mda" : "none",
-            difftime(time(nullptr), e.arrival), log_status.c_str());
+  char delay[32];
+  snprintf(delay, sizeof delay, "%.0f", difftime(time(nullptr), e.arrival));
+  return job.id + ": to=<" + e.recipients[job.index].address.ToString() + ">, relay=" +
+         (e.recipients[job.index].local ? "mda" : "none") + ", delay=" + delay + ", status=" + log_status;
 }
 
 void QueueManager::Record(const Job& job, RecipientState state, const std::string& log_status) {
@@ -242,7 +243,7 @@ void QueueManager::Record(const Job& job, RecipientState state, const std::strin
     // would before the record.
     m.busy.erase(job.index);
     m.q.states[job.index] = state;
-    LogOutcome(job, state, log_status);
+    m.unlogged.push_back(OutcomeLine(job, log_status));
     MaybeFinish(job.id);
     return;
   }
@@ -273,7 +274,7 @@ void QueueManager::Record(const Job& job, RecipientState state, const std::strin
                    return;
                  }
                  msg.q.states[job.index] = state;
-                 LogOutcome(job, state, log_status);
+                 log::Info("%s", OutcomeLine(job, log_status).c_str());
                  if (state.status == RecipientStatus::kDeferred) {
                    later_.emplace(state.next_attempt, job);
                    msg.busy[job.index] = true;
@@ -392,8 +393,10 @@ void QueueManager::MaybeFinish(const std::string& id) {
         if (!error->empty()) {
           log::Error("%s: %s", id.c_str(), error->c_str());
         } else {
+          auto it = messages_.find(id);
+          for (const std::string& line : it->second.unlogged) log::Info("%s", line.c_str());
           log::Info("%s: removed", id.c_str());
-          messages_.erase(id);
+          messages_.erase(it);
         }
         if (!bounce_id->empty()) Queued(*bounce_id);
       });

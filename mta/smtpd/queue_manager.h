@@ -49,6 +49,9 @@ class QueueManager {
     bool finalizing = false;
     bool recording = false;  // an outcome of this message is being written
     std::deque<std::function<void()>> waiting_records;
+    // Outcomes recorded by the removal of the message: logged only once
+    // the removal is on disk, so a log line never claims what a crash undid.
+    std::vector<std::string> unlogged;
   };
   struct Job {
     std::string id;
@@ -63,7 +66,7 @@ class QueueManager {
   void Record(const Job& job, queue::RecipientState state, const std::string& log_status);
   void MaybeFinish(const std::string& id);
   bool CompletesMessage(const Message& m, size_t index, const queue::RecipientState& state) const;
-  void LogOutcome(const Job& job, const queue::RecipientState& state, const std::string& log_status);
+  std::string OutcomeLine(const Job& job, const std::string& log_status);
   void Wake();
   void ArmTimer();
   void ImportDrops();
