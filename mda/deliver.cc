@@ -10,6 +10,7 @@
 
 #include "common/base/io.h"
 #include "common/base/unique_fd.h"
+#include "common/maildir/find_tagged.h"
 #include "common/maildir/folder.h"
 #include "common/maildir/pending_message.h"
 #include "common/maildir/sync.h"
@@ -88,39 +89,63 @@ MaybeFailure CopyTo(const maildir::PendingMessage& from, maildir::PendingMessage
   }
 }
 
+// With `redelivery`, the targets that still need the message; otherwise all.
+Result<std::vector<size_t>> Todo(const DeliveryRequest& req, const std::vector<Target>& targets, Delivered* delivered) {
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    if (req.redelivery && !req.delivery_id.empty()) {
+      Result<std::optional<std::string>> found = maildir::FindTagged(targets[i].dir, req.delivery_id);
+      if (!found.ok()) return found.error();
+      if (*found) {
+        delivered->paths[i] = **found;
+        delivered->earlier[i] = true;
+        continue;
+      }
+    }
+    todo.push_back(i);
+  }
+  return todo;
+}
+
 }  // namespace
 
 MaybeFailure Deliver(const DeliveryRequest& req, const std::vector<Target>& targets, Delivered* delivered) {
-  for (const Target& t : targets) {
-    if (MaybeFailure f = PrepareMaildir(t)) return f;
+  delivered->paths.assign(targets.size(), std::string());
+  delivered->earlier.assign(targets.size(), false);
+  Result<std::vector<size_t>> todo = Todo(req, targets, delivered);
+  if (!todo.ok()) return Failure{EX_TEMPFAIL, todo.message()};
+  if (todo->empty()) return std::nullopt;
+  for (size_t i : *todo) {
+    if (MaybeFailure f = PrepareMaildir(targets[i])) return f;
   }
   std::vector<maildir::PendingMessage> pending;
-  for (const Target& t : targets) {
-    Result<maildir::PendingMessage> m = maildir::PendingMessage::Create(t.dir);
+  for (size_t i : *todo) {
+    Result<maildir::PendingMessage> m = maildir::PendingMessage::Create(targets[i].dir, req.delivery_id);
     if (!m.ok()) return FromError(m.error());
     pending.push_back(std::move(m).value());
   }
   MessageStream stream(req.sender, req.delivered_to);
   if (MaybeFailure f = Receive(req, &stream, &pending[0])) return f;
   if (MaybeFailure f = CheckMessage(req, stream)) return f;
-  for (size_t i = 1; i < pending.size(); ++i) {
-    if (MaybeFailure f = CopyTo(pending[0], &pending[i])) return f;
+  for (size_t k = 1; k < pending.size(); ++k) {
+    if (MaybeFailure f = CopyTo(pending[0], &pending[k])) return f;
   }
   for (auto& m : pending) {
     if (Status s = m.Sync(); !s.ok()) return Failure{EX_TEMPFAIL, s.message()};
   }
   // Every copy is on disk: from here on, publishing is a rename each.
   std::set<std::string> dirs;
-  for (auto& m : pending) {
-    Result<std::string> path = m.Publish(stream.output_bytes(), stream.wire_bytes());
+  for (size_t k = 0; k < pending.size(); ++k) {
+    Result<std::string> path = pending[k].Publish(stream.output_bytes(), stream.wire_bytes());
     if (!path.ok()) {
       // Once one copy is out, a bounce would tell the sender "not
-      // delivered" when it partly was: retry instead (a duplicate at worst).
-      if (delivered->paths.empty()) return FromError(path.error());
+      // delivered" when it partly was: retry instead (with a delivery ID
+      // the retry skips the copies that are out; without, a duplicate).
+      if (k == 0 && todo->size() == targets.size()) return FromError(path.error());
       return Failure{EX_TEMPFAIL, path.message()};
     }
-    delivered->paths.push_back(*path);
-    dirs.insert(m.maildir() + "/new");
+    delivered->paths[(*todo)[k]] = *path;
+    dirs.insert(pending[k].maildir() + "/new");
   }
   for (const std::string& dir : dirs) {
     if (Status s = maildir::SyncDir(dir); !s.ok()) return Failure{EX_TEMPFAIL, s.message()};

@@ -1,5 +1,5 @@
 // mda's command line: `mda [-c FILE] (-d ADDRESS | -m MAILDIR) [-f SENDER]
-// [-F FOLDER]`, parsed without side effects so tests can call it.
+// [-F FOLDER] [-i ID]`, parsed without side effects so tests can call it.
 #pragma once
 
 #include <optional>
@@ -15,9 +15,10 @@ struct Options {
   std::string maildir;                    // -m: deliver into this Maildir
   std::optional<std::string> sender;      // -f: "" is the null sender
   std::string folder;                     // -F: Maildir++ folder, "" = INBOX
+  std::string delivery_id;                // -i: tags the file names
 };
 
-inline constexpr const char* kUsage = "usage: mda [-c FILE] (-d ADDRESS | -m MAILDIR) [-f SENDER] [-F FOLDER]";
+inline constexpr const char* kUsage = "usage: mda [-c FILE] (-d ADDRESS | -m MAILDIR) [-f SENDER] [-F FOLDER] [-i ID]";
 
 Result<Options> ParseOptions(int argc, char** argv);
 

@@ -1,6 +1,11 @@
 #include "mda/run.h"
 
+#include <sys/prctl.h>
 #include <sysexits.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
 
 #include "common/address/address.h"
 #include "common/base/privileges.h"
@@ -39,6 +44,18 @@ Outcome Fail(const Options& o, const std::vector<Target>& targets, const Failure
   return Outcome{f.exit_code, f.why, true};
 }
 
+// Under smtpd (POSTHORN_SMTPD_PID), mda dies with it: an mda left running
+// by a killed smtpd could finish a delivery the next smtpd is already
+// repeating. Set after the switch to `user`, which clears it.
+MaybeFailure FollowParent() {
+  const char* pid = std::getenv("POSTHORN_SMTPD_PID");
+  if (pid == nullptr) return std::nullopt;
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (std::to_string(::getppid()) != pid)
+    return Failure{EX_TEMPFAIL, std::string("smtpd (pid ") + pid + ") is gone; its next run delivers the message"};
+  return std::nullopt;
+}
+
 }  // namespace
 
 Outcome Run(int argc, char** argv) {
@@ -67,12 +84,20 @@ Outcome Run(int argc, char** argv) {
     request.max_delivered_to = config->Count("max_delivered_to");
   }
   request.max_message_size = config->Size("max_message_size");
+  request.delivery_id = o.delivery_id;
+  const char* again = std::getenv("POSTHORN_REDELIVERY");
+  request.redelivery = again != nullptr && std::string(again) == "1";
+  if (MaybeFailure f = FollowParent()) return Outcome{f->exit_code, f->why};
 
   std::vector<Target> targets;
   if (MaybeFailure f = PlanTargets(o, *config, &targets, &request.delivered_to)) return Fail(o, targets, *f);
   Delivered delivered;
   if (MaybeFailure f = Deliver(request, targets, &delivered)) return Fail(o, targets, *f);
   for (size_t i = 0; i < targets.size(); ++i) {
+    if (delivered.earlier[i]) {
+      log::Info("%s, status=sent (already delivered to %s)", Recipient(o, targets[i]).c_str(), delivered.paths[i].c_str());
+      continue;
+    }
     log::Info("%s, size=%llu, status=sent (delivered to %s)", Recipient(o, targets[i]).c_str(),
               static_cast<unsigned long long>(delivered.size), delivered.paths[i].c_str());
   }

@@ -18,9 +18,7 @@ namespace {
 
 inline constexpr size_t kMaxLabel = 63;  // RFC 1035 §2.3.4
 
-bool IsAlnum(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
+bool IsAlnum(unsigned char c) { return IsAsciiAlnum(static_cast<char>(c)); }
 
 // RFC 5322 §3.2.3 atext, which RFC 5321 §4.1.2 uses for Atom.
 bool IsAtext(unsigned char c) {

@@ -9,6 +9,9 @@
 
 namespace posthorn {
 
+constexpr bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool IsAsciiAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || IsAsciiDigit(c); }
+
 std::string_view Trim(std::string_view s);
 // Splits on runs of spaces, tabs and (if `commas`) commas; no empty fields.
 std::vector<std::string> SplitWords(std::string_view s, bool commas = false);

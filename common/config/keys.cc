@@ -39,7 +39,7 @@ constexpr KeySpec kKeys[] = {
     {"max_connections", Type::kCount, "500", kSmtpd | kImapd | kPop3d},
     {"max_connections_per_client", Type::kCount, "20", kSmtpd | kImapd | kPop3d},
     // Local delivery: the command (contract 4), how many at once, how long.
-    {"mda", Type::kString, "mda -d %r -f %s", kSmtpd},
+    {"mda", Type::kString, "mda -d %r -f %s -i %i", kSmtpd},
     {"mda_concurrency", Type::kCount, "10", kSmtpd},
     {"mda_timeout", Type::kDuration, "10m", kSmtpd},
     // Retries: first after retry_min, doubling up to retry_max; bounce

@@ -28,11 +28,11 @@ PendingMessage::~PendingMessage() {
   if (!tmp_path_.empty()) ::unlink(tmp_path_.c_str());
 }
 
-Result<PendingMessage> PendingMessage::Create(const std::string& maildir) {
+Result<PendingMessage> PendingMessage::Create(const std::string& maildir, std::string_view tag) {
   // A collision means a clock step or pid reuse inside one microsecond; a
   // fresh name (new counter and random part) settles it.
   for (int attempt = 0; attempt < 3; ++attempt) {
-    std::string base = NewUniqueName();
+    std::string base = NewUniqueName(tag);
     std::string path = maildir + "/tmp/" + base;
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd >= 0) return PendingMessage(maildir, std::move(base), UniqueFd(fd));

@@ -18,8 +18,9 @@ namespace posthorn::maildir {
 
 class PendingMessage {
  public:
-  // Creates tmp/<unique name> in `maildir` (which must exist), mode 0600.
-  static Result<PendingMessage> Create(const std::string& maildir);
+  // Creates tmp/<unique name> in `maildir` (which must exist), mode 0600;
+  // a non-empty `tag` goes into the name (NewUniqueName).
+  static Result<PendingMessage> Create(const std::string& maildir, std::string_view tag = {});
   PendingMessage(PendingMessage&& other) noexcept;
   PendingMessage& operator=(PendingMessage&&) = delete;
   PendingMessage(const PendingMessage&) = delete;

@@ -13,8 +13,15 @@
 
 namespace posthorn::maildir {
 
-// A fresh unique name (no sizes, no info).
-std::string NewUniqueName();
+// A fresh unique name (no sizes, no info). A non-empty `tag` (a delivery
+// ID, see IsDeliveryTag) is appended to the middle part as `I<tag>`, so a
+// later delivery can tell the message is already there.
+std::string NewUniqueName(std::string_view tag = {});
+// 1-64 characters of [A-Za-z0-9_-]: what may go into a name as a tag.
+bool IsDeliveryTag(std::string_view tag);
+// The tag of a name NewUniqueName made (with or without sizes and info);
+// "" for untagged names and names of other writers.
+std::string_view NameTag(std::string_view name);
 // gethostname(2) with `/` and `:` escaped as the spec says (also `,`, which
 // would confuse the `,S=` fields).
 std::string EscapedHostName(std::string_view host);

@@ -44,7 +44,6 @@ ParseError Fail(int code, std::string_view enhanced, std::string_view text) {
 
 ParseError Usage(const VerbInfo& info) { return Fail(501, "5.5.4", info.usage); }
 
-bool IsAsciiAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
 std::string_view SkipSpaces(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);

@@ -67,26 +67,28 @@ Status QueueManager::Start() {
   drop_timer_ = net::Timer(server_.loop(), [this] { ImportDrops(); });
   Result<std::vector<std::string>> ids = server_.store().List();
   if (!ids.ok()) return ids.error();
-  for (const std::string& id : *ids) Queued(id);
+  for (const std::string& id : *ids) Queued(id, true);
   log::Info("queue: %zu messages, delivering through %s", ids->size(), mda_path_.c_str());
   ImportDrops();
   return Status::Ok();
 }
 
-void QueueManager::Queued(const std::string& id) {
+void QueueManager::Queued(const std::string& id, bool from_earlier_run) {
   if (messages_.count(id)) return;
-  Load(id);
+  Load(id, from_earlier_run);
   Schedule(id);
   Pump();
 }
 
-void QueueManager::Load(const std::string& id) {
+void QueueManager::Load(const std::string& id, bool from_earlier_run) {
   Result<queue::QueuedMessage> q = server_.store().Load(id);
   if (!q.ok()) {
     log::Error("%s: cannot read queue file: %s", id.c_str(), q.message().c_str());
     return;
   }
-  messages_[id].q = std::move(q).value();
+  Message& m = messages_[id];
+  m.q = std::move(q).value();
+  m.from_earlier_run = from_earlier_run;
 }
 
 void QueueManager::Schedule(const std::string& id) {
@@ -144,12 +146,24 @@ std::vector<std::string> QueueManager::MdaArgv(const queue::Envelope& e, size_t 
       if (k == 'r') out += e.recipients[index].address.ToString();
       else if (k == 's') out += e.sender.ToString();
       else if (k == 'q') out += e.id;
+      else if (k == 'i') out += e.id + "-" + std::to_string(index);
       else out += k;  // %% and unknown escapes: the character itself
     }
     argv.push_back(out);
   }
   argv[0] = mda_path_;
   return argv;
+}
+
+// Contract 4's environment, and what lets `mda -i` deliver exactly once:
+// it dies with smtpd (POSTHORN_SMTPD_PID), and when this may be a repeat
+// (POSTHORN_REDELIVERY) it first looks for the copy an earlier try left.
+std::vector<std::string> QueueManager::MdaEnv(const Message& m, size_t index) const {
+  std::vector<std::string> env = {"PATH=/usr/local/bin:/usr/bin:/bin", "POSTHORN_SMTPD_PID=" + std::to_string(::getpid())};
+  if (!server_.config_path().empty()) env.push_back("POSTHORN_CONF=" + server_.config_path());
+  else if (const char* c = std::getenv("POSTHORN_CONF")) env.push_back(std::string("POSTHORN_CONF=") + c);
+  if (m.from_earlier_run || m.q.states[index].attempts > 0) env.push_back("POSTHORN_REDELIVERY=1");
+  return env;
 }
 
 void QueueManager::Deliver(const Job& job) {
@@ -163,9 +177,7 @@ void QueueManager::Deliver(const Job& job) {
   }
   process::SpawnOptions o;
   o.argv = MdaArgv(m.q.envelope, job.index);
-  o.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
-  if (!server_.config_path().empty()) o.env.push_back("POSTHORN_CONF=" + server_.config_path());
-  else if (const char* c = std::getenv("POSTHORN_CONF")) o.env.push_back(std::string("POSTHORN_CONF=") + c);
+  o.env = MdaEnv(m, job.index);
   o.stdin_file = std::move(body->fd);
   o.timeout = std::chrono::seconds(server_.settings().delivery.timeout);
   uint64_t key = next_child_++;

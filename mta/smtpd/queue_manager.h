@@ -32,8 +32,9 @@ class QueueManager {
 
   // Loads what is queued and starts delivering; imports the maildrop.
   Status Start();
-  // A message was committed (by a session, a drop import or a bounce).
-  void Queued(const std::string& id);
+  // A message was committed (by a session, a drop import or a bounce), or
+  // found in the queue at start (`from_earlier_run`).
+  void Queued(const std::string& id, bool from_earlier_run = false);
   // Retry every deferred recipient now (SIGUSR1, `smtpd -q`).
   void Flush();
   // Stop starting deliveries; running children are left to finish.
@@ -45,6 +46,9 @@ class QueueManager {
  private:
   struct Message {
     queue::QueuedMessage q;
+    // Queued before this run started: a delivery may have happened that
+    // the queue does not know of (a crash before its record).
+    bool from_earlier_run = false;
     std::map<size_t, bool> busy;  // recipients being delivered or recorded
     bool finalizing = false;
     bool recording = false;  // an outcome of this message is being written
@@ -58,7 +62,7 @@ class QueueManager {
     size_t index;
   };
 
-  void Load(const std::string& id);
+  void Load(const std::string& id, bool from_earlier_run);
   void Schedule(const std::string& id);
   void Pump();
   void Deliver(const Job& job);
@@ -71,6 +75,7 @@ class QueueManager {
   void ArmTimer();
   void ImportDrops();
   std::vector<std::string> MdaArgv(const queue::Envelope& e, size_t index) const;
+  std::vector<std::string> MdaEnv(const Message& m, size_t index) const;
   time_t Backoff(uint32_t attempts) const;
 
   Server& server_;

@@ -25,7 +25,7 @@ struct Limits {
 };
 
 struct DeliverySettings {
-  std::string mda = "mda -d %r -f %s";
+  std::string mda = "mda -d %r -f %s -i %i";
   size_t concurrency = 10;
   uint64_t timeout = 600;       // seconds per mda run
   uint64_t retry_min = 300;

@@ -38,10 +38,11 @@ EX_NOUSER = 67
 EX_CANTCREAT = 73
 EX_TEMPFAIL = 75
 
-USAGE = "usage: mda [-c FILE] (-d ADDRESS | -m MAILDIR) [-f SENDER] [-F FOLDER]"
+USAGE = "usage: mda [-c FILE] (-d ADDRESS | -m MAILDIR) [-f SENDER] [-F FOLDER] [-i ID]"
 
-# DESIGN.md contract 3: a unique name, then ,S=<bytes>,W=<bytes with CRLF>.
-NAME_RE = re.compile(r"^\d+\.M\d+P\d+Q\d+R[0-9a-f]{16}\.[^/:]+,S=(\d+),W=(\d+)$")
+# DESIGN.md contract 3: a unique name (with -i ID, I<ID> at the end of its
+# middle part), then ,S=<bytes>,W=<bytes with CRLF>.
+NAME_RE = re.compile(r"^\d+\.M\d+P\d+Q\d+R[0-9a-f]{16}(?:I[A-Za-z0-9_-]{1,64})?\.[^/:]+,S=(\d+),W=(\d+)$")
 
 SPECIAL_FOLDERS = (".Sent", ".Drafts", ".Junk", ".Trash")
 

@@ -24,6 +24,13 @@ if [ "$n" = 0 ]; then echo "mailbox locked" >&2; exit 75; fi
 exec MDA -d "$1" -f "$2"
 """
 
+# Notes its arguments and environment; bob's first try fails (75).
+RECORD_TEMPFAIL_ONCE = """\
+echo "$* pid=$POSTHORN_SMTPD_PID again=$POSTHORN_REDELIVERY parent=$PPID" >> ROOT/calls
+if [ "$2" = bob@example.org ] && [ ! -e ROOT/bob-tried ]; then touch ROOT/bob-tried; echo "locked" >&2; exit 75; fi
+exec MDA "$@"
+"""
+
 # carol's mailbox is gone for good: exit 67 (EX_NOUSER); others get theirs.
 REJECT_CAROL = """\
 if [ "$1" = carol@example.org ]; then echo "carol: mailbox disabled" >&2; echo "second line" >&2; exit 67; fi
@@ -117,6 +124,23 @@ sleep 1.2; echo "mailbox locked" >&2; exit 75
                       b"Diagnostic-Code: X-Posthorn; message expired: exit 75: mailbox locked\n", bounce)
         self.wait_log(bid + ": removed")
         self.wait_queue_empty()
+
+    def test_mda_learns_its_delivery_id_and_whether_it_may_repeat(self):
+        self.start("mda = %s -d %%r -f %%s -i %%i" % self.fake_mda(RECORD_TEMPFAIL_ONCE), "retry_min = 1s")
+        qid = self.submit("alice@example.net", ["carol@example.org", "bob@example.org"], MESSAGE)
+        self.wait_log(qid + ": removed")
+        pid = self.proc.pid
+        calls = read(os.path.join(self.root, "calls")).decode().splitlines()
+        # Each recipient's first try is not a repeat; bob's retry may be.
+        self.assertEqual(sorted(calls), sorted([
+            "-d carol@example.org -f alice@example.net -i %s-0 pid=%d again= parent=%d" % (qid, pid, pid),
+            "-d bob@example.org -f alice@example.net -i %s-1 pid=%d again= parent=%d" % (qid, pid, pid),
+            "-d bob@example.org -f alice@example.net -i %s-1 pid=%d again=1 parent=%d" % (qid, pid, pid),
+        ]))
+        [bob] = self.new_files("bob@example.org")
+        [carol] = self.new_files("carol@example.org")
+        self.assertIn("I%s-1." % qid, bob)
+        self.assertIn("I%s-0." % qid, carol)
 
     def test_smtpd_q_without_a_running_smtpd(self):
         self.write_config()
@@ -246,6 +270,16 @@ exec MDA -d "$1" -f "$2"
 """
 
 
+# Delivers, then hangs as if smtpd died before hearing of it.
+DELIVER_THEN_HANG = """\
+n=$(cat ROOT/runs 2>/dev/null || echo 0)
+echo $((n + 1)) > ROOT/runs
+echo "$* again=$POSTHORN_REDELIVERY" >> ROOT/calls
+if [ "$n" = 0 ]; then POSTHORN_SMTPD_PID=$$ MDA "$@" || exit; echo $$ > ROOT/hung.pid; exec sleep 5; fi
+exec MDA "$@"
+"""
+
+
 class CrashTest(SmtpdTestCase):
     START = False
 
@@ -270,6 +304,29 @@ class CrashTest(SmtpdTestCase):
         self.assertEqual(runs(self), 2)
         self.assertEqual(self.queue_ids(), [])
         self.assertEqual(sum(1 for l in self.lines_about(qid) if "status=sent" in l), 1)
+
+    def test_delivery_done_but_not_recorded_is_not_repeated(self):
+        # The first mda delivers, then smtpd dies before it learns so: the
+        # smtpd that picks the message up again tells mda it may be a
+        # repeat, and mda finds the copy by its delivery ID.
+        self.start("mda = %s -d %%r -f %%s -i %%i" % self.fake_mda(DELIVER_THEN_HANG))
+        qid = self.submit("alice@example.net", ["bob@example.org"], MESSAGE)
+        pid_file = os.path.join(self.root, "hung.pid")
+        wait_for(lambda: os.path.exists(pid_file) and read(pid_file).strip(), 5, "the first delivery to finish")
+        [first] = self.new_files("bob@example.org")
+        self.assertIn("I%s-0." % qid, first)
+        self.kill()
+        try:
+            os.killpg(int(read(pid_file)), signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.start(config=False)
+        self.wait_log(qid + ": removed")
+        self.assertEqual(self.new_files("bob@example.org"), [first])
+        self.assertEqual(read(os.path.join(self.root, "calls")).decode().splitlines(), [
+            "-d bob@example.org -f alice@example.net -i %s-0 again=" % qid,
+            "-d bob@example.org -f alice@example.net -i %s-0 again=1" % qid,
+        ])
 
     def test_killed_mid_data_leaves_nothing(self):
         self.start()

@@ -38,6 +38,39 @@ TEST(MaildirNames, NamesNeverRepeatInOneProcess) {
   for (int i = 0; i < 10000; ++i) EXPECT_TRUE(seen.insert(NewUniqueName()).second);
 }
 
+TEST(MaildirNames, TagEndsTheMiddlePart) {
+  std::string name = NewUniqueName("0A1B-3");
+  std::string_view s = name;
+  ASSERT_TRUE(Eat(&s, "", "0123456789") && Eat(&s, ".M", "0123456789") && Eat(&s, "P", "0123456789") &&
+              Eat(&s, "Q", "0123456789") && Eat(&s, "R", "0123456789abcdef", 16))
+      << name;
+  EXPECT_EQ(s.substr(0, 8), "I0A1B-3.") << name;
+  EXPECT_EQ(NameTag(name), "0A1B-3");
+  EXPECT_EQ(NameTag(NameWithFlags(NameWithSizes(name, 10, 12), Flags{.seen = true})), "0A1B-3");
+}
+
+TEST(MaildirNames, NameTagOfOtherNames) {
+  EXPECT_EQ(NameTag(NewUniqueName()), "");
+  EXPECT_EQ(NameTag("1700000000.M1P2Q3R0123456789abcdefIq-1.mail.example.org,S=5:2,S"), "q-1");
+  // Dovecot's and qmail's names, and near misses, carry no tag.
+  EXPECT_EQ(NameTag("1700000000.M20P30V0000000000000801I00000123_0.host,S=5"), "");
+  EXPECT_EQ(NameTag("1700000000.12345.host"), "");
+  EXPECT_EQ(NameTag("1700000000.M1P2Q3R0123456789ABCDEFIq-1.host"), "");  // hex is lower-case
+  EXPECT_EQ(NameTag("1700000000.M1P2Q3R0123456789abcdeIq-1.host"), "");   // 15 hex digits
+  EXPECT_EQ(NameTag("1700000000.M1P2Q3R0123456789abcdefI.host"), "");     // empty tag
+  EXPECT_EQ(NameTag("1700000000.M1P2Q3R0123456789abcdefIq"), "");         // no host part
+  EXPECT_EQ(NameTag(""), "");
+}
+
+TEST(MaildirNames, DeliveryTags) {
+  EXPECT_TRUE(IsDeliveryTag("0123ABCDEF012345-12"));
+  EXPECT_TRUE(IsDeliveryTag("a_b"));
+  EXPECT_TRUE(IsDeliveryTag(std::string(64, 'x')));
+  EXPECT_FALSE(IsDeliveryTag(std::string(65, 'x')));
+  EXPECT_FALSE(IsDeliveryTag(""));
+  for (std::string_view bad : {"a.b", "a/b", "a:b", "a,b", "a b", "\xc3\xa9"}) EXPECT_FALSE(IsDeliveryTag(bad)) << bad;
+}
+
 TEST(MaildirNames, HostNameEscapes) {
   EXPECT_EQ(EscapedHostName("a/b:c,d"), "a\\057b\\072c\\054d");
   EXPECT_EQ(EscapedHostName("mail.example.org"), "mail.example.org");

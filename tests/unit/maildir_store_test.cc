@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/base/io.h"
+#include "common/maildir/find_tagged.h"
 #include "common/maildir/folder.h"
 #include "common/maildir/location.h"
 #include "common/maildir/pending_message.h"
@@ -126,6 +127,33 @@ TEST_F(MaildirStore, PublishIntoCurWithFlags) {
   ASSERT_TRUE(path.ok());
   EXPECT_EQ(path->substr(path->size() - 4), ":2,S");
   EXPECT_EQ(List(root_ + "/cur").size(), 1u);
+}
+
+TEST_F(MaildirStore, FindTaggedLooksInNewAndCur) {
+  ASSERT_TRUE(CreateMaildirDirs(root_, false).ok());
+  auto none = FindTagged(root_, "Q-1");
+  ASSERT_TRUE(none.ok()) << none.message();
+  EXPECT_EQ(*none, std::nullopt);
+  auto untagged = PendingMessage::Create(root_);
+  ASSERT_TRUE(untagged.ok() && untagged->Commit(0, 0).ok());
+  auto in_new = PendingMessage::Create(root_, "Q-1");
+  ASSERT_TRUE(in_new.ok());
+  auto new_path = in_new->Commit(0, 0);
+  ASSERT_TRUE(new_path.ok());
+  EXPECT_EQ(*FindTagged(root_, "Q-1"), *new_path);
+  EXPECT_EQ(*FindTagged(root_, "Q-10"), std::nullopt);
+  EXPECT_EQ(*FindTagged(root_, "Q"), std::nullopt);
+  auto in_cur = PendingMessage::Create(root_, "Q-2");
+  ASSERT_TRUE(in_cur.ok() && in_cur->Sync().ok());
+  auto cur_path = in_cur->Publish(0, 0, true, Flags{.seen = true});
+  ASSERT_TRUE(cur_path.ok());
+  EXPECT_EQ(*FindTagged(root_, "Q-2"), *cur_path);
+}
+
+TEST_F(MaildirStore, FindTaggedInAMissingMaildirFindsNothing) {
+  auto r = FindTagged(root_ + "/missing", "Q-1");
+  ASSERT_TRUE(r.ok()) << r.message();
+  EXPECT_EQ(*r, std::nullopt);
 }
 
 TEST_F(MaildirStore, CreateFailsWithoutTmp) {

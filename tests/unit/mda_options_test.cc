@@ -30,6 +30,15 @@ TEST(MdaOptions, EmptySenderIsTheNullSender) {
   EXPECT_EQ(none->sender, std::nullopt);
 }
 
+TEST(MdaOptions, DeliveryId) {
+  auto o = Parse({"-d", "bob@example.org", "-i", "0123ABCD-2"});
+  ASSERT_TRUE(o.ok()) << o.message();
+  EXPECT_EQ(o->delivery_id, "0123ABCD-2");
+  EXPECT_EQ(Parse({"-m", "/x"})->delivery_id, "");
+  EXPECT_EQ(Parse({"-m", "/x", "-i", "../x"}).message(),
+            "bad delivery ID '../x': use 1 to 64 letters, digits, '-' and '_'");
+}
+
 TEST(MdaOptions, Refusals) {
   EXPECT_EQ(Parse({}).message(), "give exactly one of -d ADDRESS and -m MAILDIR");
   EXPECT_EQ(Parse({"-d", "a@b", "-m", "/x"}).message(), "give exactly one of -d ADDRESS and -m MAILDIR");
