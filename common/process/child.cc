@@ -78,21 +78,24 @@ std::string ExitInfo::Describe() const {
 ChildProcess::ChildProcess(Key, net::EventLoop& loop, pid_t pid, DoneCallback done)
     : loop_(loop), pid_(pid), done_(std::move(done)) {}
 
-Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(net::EventLoop& loop, SpawnOptions options,
-                                                          DoneCallback done) {
+Result<std::unique_ptr<PendingSpawn>> PendingSpawn::Prepare(SpawnOptions options) {
   if (options.argv.empty()) return Error{"spawn: empty command"};
-  const std::string what = "spawn " + options.argv[0];
-  UniqueFd in_read, in_write, err_read, err_write;
-  if (!options.stdin_file.valid() && !MakePipe(&in_read, &in_write)) return SysError(what + ": pipe", errno);
-  if (!MakePipe(&err_read, &err_write)) return SysError(what + ": pipe", errno);
-  if ((in_write.valid() && !SetNonBlocking(in_write.get())) || !SetNonBlocking(err_read.get()))
-    return SysError(what + ": fcntl", errno);
+  auto p = std::make_unique<PendingSpawn>();
+  p->what_ = "spawn " + options.argv[0];
+  if (!options.stdin_file.valid() && !MakePipe(&p->in_read_, &p->in_write_)) return SysError(p->what_ + ": pipe", errno);
+  if (!MakePipe(&p->err_read_, &p->err_write_)) return SysError(p->what_ + ": pipe", errno);
+  if ((p->in_write_.valid() && !SetNonBlocking(p->in_write_.get())) || !SetNonBlocking(p->err_read_.get()))
+    return SysError(p->what_ + ": fcntl", errno);
+  p->options_ = std::move(options);
+  return p;
+}
 
+Status PendingSpawn::Launch() {
   SpawnSetup setup;
-  int child_stdin = options.stdin_file.valid() ? options.stdin_file.get() : in_read.get();
+  int child_stdin = options_.stdin_file.valid() ? options_.stdin_file.get() : in_read_.get();
   posix_spawn_file_actions_adddup2(&setup.actions, child_stdin, 0);
   posix_spawn_file_actions_addopen(&setup.actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_adddup2(&setup.actions, err_write.get(), 2);
+  posix_spawn_file_actions_adddup2(&setup.actions, err_write_.get(), 2);
   // Belt and braces over close-on-exec: a descriptor some library opened
   // without it (or a listening socket) must not leak into the child.
   posix_spawn_file_actions_addclosefrom_np(&setup.actions, 3);
@@ -104,31 +107,51 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(net::EventLoop& loop, 
   posix_spawnattr_setpgroup(&setup.attr, 0);
   posix_spawnattr_setflags(&setup.attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 
-  std::vector<char*> argv = CStrings(options.argv);
-  std::vector<char*> envp = CStrings(options.env);
-  pid_t pid = -1;
+  std::vector<char*> argv = CStrings(options_.argv);
+  std::vector<char*> envp = CStrings(options_.env);
   // glibc's posix_spawn is clone(CLONE_VM|CLONE_VFORK): cheap for a big
   // parent, and it reports exec failures as its return value.
-  int rc = posix_spawn(&pid, argv[0], &setup.actions, &setup.attr, argv.data(), envp.data());
-  if (rc != 0) return SysError(what, rc);
-  in_read.Reset();
-  err_write.Reset();
-  options.stdin_file.Reset();
+  int rc = posix_spawn(&pid_, argv[0], &setup.actions, &setup.attr, argv.data(), envp.data());
+  if (rc != 0) {
+    pid_ = -1;
+    return SysError(what_, rc);
+  }
+  in_read_.Reset();
+  err_write_.Reset();
+  options_.stdin_file.Reset();
+  return Status::Ok();
+}
 
-  auto child = std::make_unique<ChildProcess>(Key(), loop, pid, std::move(done));
-  UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+Result<std::unique_ptr<ChildProcess>> PendingSpawn::Finish(net::EventLoop& loop, ChildProcess::DoneCallback done) {
+  if (pid_ < 0) return Error{what_ + ": not launched"};
+  auto child = std::make_unique<ChildProcess>(ChildProcess::Key(), loop, std::exchange(pid_, -1), std::move(done));
+  UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, child->pid_, 0)));
   if (!pidfd.valid()) {
     int err = errno;
     // Without a pidfd we cannot learn the exit on the loop: kill it and
     // reap it here (a just-started child, so the wait is short).
     child->Kill(SIGKILL);
-    waitpid(pid, nullptr, 0);
+    waitpid(child->pid_, nullptr, 0);
     child->reaped_ = true;
-    return SysError(what + ": pidfd_open", err);
+    return SysError(what_ + ": pidfd_open", err);
   }
-  Status s = child->Watch(std::move(pidfd), std::move(in_write), std::move(err_read), options);
-  if (!s.ok()) return Error{what + ": " + s.message(), s.errnum()};  // the destructor kills it
+  Status s = child->Watch(std::move(pidfd), std::move(in_write_), std::move(err_read_), options_);
+  if (!s.ok()) return Error{what_ + ": " + s.message(), s.errnum()};  // the destructor kills it
   return child;
+}
+
+PendingSpawn::~PendingSpawn() {
+  if (pid_ < 0) return;
+  if (kill(-pid_, SIGKILL) != 0) kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, WNOHANG);  // gone already, or left to init once we exit
+}
+
+Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(net::EventLoop& loop, SpawnOptions options,
+                                                          DoneCallback done) {
+  Result<std::unique_ptr<PendingSpawn>> p = PendingSpawn::Prepare(std::move(options));
+  if (!p.ok()) return p.error();
+  if (Status s = (*p)->Launch(); !s.ok()) return s.error();
+  return (*p)->Finish(loop, std::move(done));
 }
 
 Status ChildProcess::Watch(UniqueFd pidfd, UniqueFd stdin_pipe, UniqueFd stderr_pipe, SpawnOptions& o) {

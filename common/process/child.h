@@ -61,6 +61,35 @@ struct ExitInfo {
   std::string Describe() const;
 };
 
+class ChildProcess;
+
+// A spawn cut in three, so that the middle step, posix_spawn (it waits
+// until the child has exec'd: most of a millisecond), can run on another
+// thread than the loop (spawner.h). ChildProcess::Spawn() does all three.
+class PendingSpawn {
+ public:
+  // Pipes and the child's argv and environment; on the loop's thread.
+  static Result<std::unique_ptr<PendingSpawn>> Prepare(SpawnOptions options);
+  // posix_spawn. Touches nothing but this object: any thread.
+  Status Launch();
+  // Watches the launched child on `loop`; on the loop's thread.
+  Result<std::unique_ptr<ChildProcess>> Finish(net::EventLoop& loop, std::function<void(const ExitInfo&)> done);
+  // Launched and never finished (the owner went away): the child is
+  // killed, and reaped if it is already gone.
+  ~PendingSpawn();
+  PendingSpawn(const PendingSpawn&) = delete;
+  PendingSpawn& operator=(const PendingSpawn&) = delete;
+
+  // For Prepare() only.
+  PendingSpawn() = default;
+
+ private:
+  SpawnOptions options_;
+  std::string what_;  // "spawn PROGRAM", for errors
+  UniqueFd in_read_, in_write_, err_read_, err_write_;
+  pid_t pid_ = -1;
+};
+
 class ChildProcess {
  public:
   // Runs once, from the loop, after the child was reaped; it may destroy
@@ -84,11 +113,13 @@ class ChildProcess {
   // For Spawn() only (make_unique needs a public constructor).
   class Key {
     friend class ChildProcess;
+    friend class PendingSpawn;
     Key() = default;
   };
   ChildProcess(Key, net::EventLoop& loop, pid_t pid, DoneCallback done);
 
  private:
+  friend class PendingSpawn;
   // Takes the stdin data out of `options`.
   Status Watch(UniqueFd pidfd, UniqueFd stdin_pipe, UniqueFd stderr_pipe, SpawnOptions& options);
   void OnStdinWritable();

@@ -154,11 +154,13 @@ void Client::CommitMessage(std::unique_ptr<MessageSink> sink, const Transaction&
   std::weak_ptr<bool> alive = alive_;
   queue::Writer writer = static_cast<QueueSink*>(sink.get())->Take();
   std::string id = writer.id();
-  server_.syncer().Commit(std::move(writer), [this, alive, id](const Status& s) {
-    if (s.ok()) server_.queue_manager().Queued(id);
-    if (alive.expired()) return;  // the client left; the message is queued all the same
-    session_->OnCommitted(s.ok(), s.message());
-    AfterInputResume();
+  Server& server = server_;  // outlives the client, which may be gone below
+  server_.syncer().Commit(std::move(writer), [this, &server, alive, id](const Status& s) {
+    if (!alive.expired()) {  // a client that left has its message queued all the same
+      session_->OnCommitted(s.ok(), s.message());
+      AfterInputResume();
+    }
+    if (s.ok()) server.queue_manager().Queued(id);
   });
 }
 

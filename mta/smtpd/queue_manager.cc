@@ -53,7 +53,7 @@ std::string Reason(const process::ExitInfo& info) {
 
 }  // namespace
 
-QueueManager::QueueManager(Server& server) : server_(server) {}
+QueueManager::QueueManager(Server& server) : server_(server), spawner_(server.loop()) {}
 
 QueueManager::~QueueManager() = default;
 
@@ -63,8 +63,10 @@ Status QueueManager::Start() {
   mda_path_ = FindProgram(words[0]);
   disk_ev_ = net::Event(server_.loop(), disk_.notify_fd(), EV_READ | EV_PERSIST, [this](short) { disk_.RunCompletions(); });
   if (Status st = disk_ev_.Add(); !st.ok()) return st;
+  if (Status st = spawner_.Start(); !st.ok()) return st;
   wake_timer_ = net::Timer(server_.loop(), [this] { Wake(); });
   drop_timer_ = net::Timer(server_.loop(), [this] { ImportDrops(); });
+  pump_timer_ = net::Timer(server_.loop(), [this] { Pump(); });
   Result<std::vector<std::string>> ids = server_.store().List();
   if (!ids.ok()) return ids.error();
   for (const std::string& id : *ids) Queued(id, true);
@@ -77,7 +79,10 @@ void QueueManager::Queued(const std::string& id, bool from_earlier_run) {
   if (messages_.count(id)) return;
   Load(id, from_earlier_run);
   Schedule(id);
-  Pump();
+  // Not now: the session that committed the message is about to answer
+  // 250, and starting mda (a fork) first would make the client wait for it.
+  // A timer runs after the loop's next round of socket writes.
+  if (!pump_timer_.active()) pump_timer_.Start(std::chrono::milliseconds(0));
 }
 
 void QueueManager::Load(const std::string& id, bool from_earlier_run) {
@@ -126,7 +131,7 @@ void QueueManager::Schedule(const std::string& id) {
 void QueueManager::Pump() {
   // A slot stays taken until the delivery's outcome is on disk: that
   // bounds what a crash can deliver twice by mda_concurrency.
-  while (!stopping_ && !ready_.empty() && children_.size() + recording_ < server_.settings().delivery.concurrency) {
+  while (!stopping_ && !ready_.empty() && running() + recording_ < server_.settings().delivery.concurrency) {
     Job job = ready_.front();
     ready_.pop_front();
     Deliver(job);
@@ -181,18 +186,23 @@ void QueueManager::Deliver(const Job& job) {
   o.stdin_file = std::move(body->fd);
   o.timeout = std::chrono::seconds(server_.settings().delivery.timeout);
   uint64_t key = next_child_++;
-  Result<std::unique_ptr<process::ChildProcess>> child = process::ChildProcess::Spawn(
-      server_.loop(), std::move(o), [this, job, start, key](const process::ExitInfo& info) {
+  spawner_.Spawn(
+      std::move(o),
+      [this, job, start, key](const process::ExitInfo& info) {
         Delivered(job, info, start);
         children_.erase(key);  // destroys the ChildProcess running this callback: last
         Pump();
+      },
+      [this, job, start, key](Result<std::unique_ptr<process::ChildProcess>> child) {
+        if (child.ok()) {
+          children_[key] = std::move(child).value();
+          return;
+        }
+        process::ExitInfo info;
+        info.stderr_text = child.message();
+        Delivered(job, info, start);
+        Pump();
       });
-  if (!child.ok()) {
-    process::ExitInfo info;
-    info.stderr_text = child.message();
-    return Delivered(job, info, start);
-  }
-  children_[key] = std::move(child).value();
 }
 
 time_t QueueManager::Backoff(uint32_t attempts) const {

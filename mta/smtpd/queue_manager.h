@@ -19,6 +19,7 @@
 #include "common/base/background.h"
 #include "common/net/event.h"
 #include "common/process/child.h"
+#include "common/process/spawner.h"
 #include "common/queue/store.h"
 
 namespace posthorn::smtpd {
@@ -39,9 +40,9 @@ class QueueManager {
   void Flush();
   // Stop starting deliveries; running children are left to finish.
   void Stop() { stopping_ = true; }
-  size_t running() const { return children_.size(); }
+  size_t running() const { return children_.size() + spawner_.in_flight(); }
   // No child running and no outcome waiting to be recorded.
-  bool idle() const { return children_.empty() && recording_ == 0; }
+  bool idle() const { return running() == 0 && recording_ == 0; }
 
  private:
   struct Message {
@@ -84,11 +85,12 @@ class QueueManager {
   // repeat); a message's own records go one at a time (`recording`).
   BackgroundWorker disk_{4};
   net::Event disk_ev_;
-  net::Timer wake_timer_, drop_timer_;
+  net::Timer wake_timer_, drop_timer_, pump_timer_;
   std::map<std::string, Message> messages_;
   std::deque<Job> ready_;
   std::multimap<time_t, Job> later_;
   std::map<uint64_t, std::unique_ptr<process::ChildProcess>> children_;
+  process::Spawner spawner_;
   uint64_t next_child_ = 0;
   std::string mda_path_;
   size_t recording_ = 0;
