@@ -29,6 +29,7 @@ std::string Printable(const std::string& s) {
 int main(int argc, char** argv) {
   posthorn::log::Init("mda", false);
   posthorn::mda::Outcome outcome = posthorn::mda::Run(argc, argv);
+  if (outcome.exit_code == 0 && !outcome.why.empty()) std::fprintf(stderr, "mda: %s\n", Printable(outcome.why).c_str());
   if (outcome.exit_code != 0) {
     std::string why = Printable(outcome.why);
     std::fprintf(stderr, "mda: %s\n", why.c_str());

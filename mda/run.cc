@@ -4,6 +4,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 
@@ -93,14 +94,18 @@ Outcome Run(int argc, char** argv) {
   if (MaybeFailure f = PlanTargets(o, *config, &targets, &request.delivered_to)) return Fail(o, targets, *f);
   Delivered delivered;
   if (MaybeFailure f = Deliver(request, targets, &delivered)) return Fail(o, targets, *f);
+  std::string earlier;
   for (size_t i = 0; i < targets.size(); ++i) {
     if (delivered.earlier[i]) {
       log::Info("%s, status=sent (already delivered to %s)", Recipient(o, targets[i]).c_str(), delivered.paths[i].c_str());
+      earlier += (earlier.empty() ? "" : ", ") + delivered.paths[i];
       continue;
     }
     log::Info("%s, size=%llu, status=sent (delivered to %s)", Recipient(o, targets[i]).c_str(),
               static_cast<unsigned long long>(delivered.size), delivered.paths[i].c_str());
   }
+  if (std::count(delivered.earlier.begin(), delivered.earlier.end(), true) == static_cast<long>(targets.size()))
+    return Outcome{0, "already delivered to " + earlier};
   return Outcome{0, ""};
 }
 

@@ -8,7 +8,8 @@ namespace posthorn::mda {
 
 struct Outcome {
   int exit_code;    // sysexits(3)
-  std::string why;  // for stderr when exit_code != 0
+  std::string why;  // for stderr when exit_code != 0; with 0, a note for
+                    // smtpd (a repeated delivery that found every copy)
   bool logged = false;      // a status line already went to syslog
   bool show_usage = false;  // the command line was wrong
 };

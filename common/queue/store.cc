@@ -25,6 +25,20 @@ bool IsStateName(const std::string& name) {
          IsValidQueueId(std::string_view(name).substr(0, kQueueIdLength));
 }
 
+// The queue ID a message file names in its header, "" if none (an empty
+// spare file, or one cut off before the ID).
+std::string IdInFile(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  char head[64];
+  ssize_t n = fd.valid() ? ::read(fd.get(), head, sizeof head) : -1;
+  if (n <= 0) return "";
+  std::string_view text(head, static_cast<size_t>(n));
+  size_t at = text.find("\nid ");
+  if (at == std::string_view::npos || text.size() < at + 4 + kQueueIdLength) return "";
+  std::string id(text.substr(at + 4, kQueueIdLength));
+  return IsValidQueueId(id) ? id : "";
+}
+
 // Empties queue/tmp: each file there belongs to a message that was never
 // answered 250 (the process that wrote it is gone, since only the owner
 // writes here and the owner is starting).
@@ -33,8 +47,9 @@ Status CleanTmp(const std::string& tmp) {
   if (!names.ok()) return names.error();
   for (const std::string& name : *names) {
     std::string path = tmp + "/" + name;
+    std::string id = SpareFiles::IsSpareName(name) ? IdInFile(path) : name;
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) return SysError("cannot remove " + path, errno);
-    log::Info("%s: removed unfinished queue file (never acknowledged)", name.c_str());
+    if (!id.empty()) log::Info("%s: removed unfinished queue file (never acknowledged)", id.c_str());
   }
   return Status::Ok();
 }
@@ -87,7 +102,7 @@ Result<QueueStore> QueueStore::OpenForReading(const std::string& state_dir) {
   return store;
 }
 
-Result<Writer> QueueStore::Create(const Envelope& envelope) const {
+Result<Writer> QueueStore::Create(const Envelope& envelope, std::optional<SpareFile> spare) const {
   Envelope e = envelope;
   if (e.arrival == 0) e.arrival = ::time(nullptr);
   e.size = 0;
@@ -97,16 +112,28 @@ Result<Writer> QueueStore::Create(const Envelope& envelope) const {
     e.id = NewQueueId();
     Result<std::string> header = FormatEnvelope(e);
     if (!header.ok()) return header.error();
-    std::string tmp = tmp_dir() + "/" + e.id;
-    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (!fd.valid()) {
-      if (errno == EEXIST) continue;
-      return SysError("cannot create " + tmp, errno);
-    }
-    // tmp/ID is ours (O_EXCL), so nobody else can publish this ID now.
-    if (::access(MsgPath(e.id).c_str(), F_OK) == 0) {
-      ::unlink(tmp.c_str());
-      continue;
+    std::string tmp;
+    UniqueFd fd;
+    if (spare) {
+      // No tmp/ID to claim the ID; publishing never replaces a file, so
+      // the one-in-4096 chance of a clash in the same microsecond fails
+      // that message rather than hurting another.
+      if (::access(MsgPath(e.id).c_str(), F_OK) == 0) continue;
+      tmp = std::move(spare->path);
+      fd = std::move(spare->fd);
+      spare.reset();
+    } else {
+      tmp = tmp_dir() + "/" + e.id;
+      fd.Reset(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+      if (!fd.valid()) {
+        if (errno == EEXIST) continue;
+        return SysError("cannot create " + tmp, errno);
+      }
+      // tmp/ID is ours (O_EXCL), so nobody else can publish this ID now.
+      if (::access(MsgPath(e.id).c_str(), F_OK) == 0) {
+        ::unlink(tmp.c_str());
+        continue;
+      }
     }
     uint64_t size_field = header->find("\nsize ") + 6;
     Writer w(e.id, tmp, MsgPath(e.id), std::move(fd), size_field);
@@ -116,6 +143,7 @@ Result<Writer> QueueStore::Create(const Envelope& envelope) const {
     }
     return w;
   }
+  if (spare) ::unlink(spare->path.c_str());
   return Error{"cannot find an unused queue ID in " + tmp_dir(), EEXIST};
 }
 
@@ -141,13 +169,15 @@ Result<std::vector<std::string>> QueueStore::List() const {
   return names;
 }
 
-Status QueueStore::Remove(const std::string& id) const {
+Status QueueStore::Remove(const std::string& id, bool sync) const {
   if (!IsValidQueueId(id)) return Error{"bad queue ID '" + id + "'"};
   std::string path = MsgPath(id);
   if (::unlink(path.c_str()) != 0) return SysError("cannot remove " + path, errno);
   // The message must be gone for good before its outcomes are: a message
   // that came back without its state log would be delivered again.
-  if (Status s = SyncMsgDir(); !s.ok()) return s;
+  if (sync) {
+    if (Status s = SyncMsgDir(); !s.ok()) return s;
+  }
   std::string state = path + std::string(kStateSuffix);
   if (::unlink(state.c_str()) != 0 && errno != ENOENT) return SysError("cannot remove " + state, errno);
   return Status::Ok();

@@ -2,6 +2,7 @@
 // Under state_dir:
 //
 //   queue/tmp/ID        a message being written; never read, removed at Open
+//   queue/tmp/spare-*   empty files made ahead (spare_files.h), likewise
 //   queue/msg/ID        a committed message: envelope, then message bytes
 //   queue/msg/ID.state  append-only per-recipient outcomes (state_log.h)
 //   maildrop/           sendmail(1) drops (maildrop.h), imported by smtpd
@@ -18,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +27,7 @@
 #include "common/base/result.h"
 #include "common/base/unique_fd.h"
 #include "common/queue/envelope.h"
+#include "common/queue/spare_files.h"
 #include "common/queue/state_log.h"
 #include "common/queue/writer.h"
 
@@ -63,10 +66,11 @@ class QueueStore {
   std::string corrupt_dir() const { return state_dir_ + "/corrupt"; }
 
   // Starts a message: picks a fresh ID (envelope.id is ignored), writes
-  // the envelope to queue/tmp/ID. `envelope.arrival` 0 means now. An
-  // envelope the format cannot hold is refused with errnum 0; system
-  // errors (IsNoSpace among them) carry their errno.
-  Result<Writer> Create(const Envelope& envelope) const;
+  // the envelope to queue/tmp/ID, or into `spare` (spare_files.h) when
+  // given. `envelope.arrival` 0 means now. An envelope the format cannot
+  // hold is refused with errnum 0; system errors (IsNoSpace among them)
+  // carry their errno.
+  Result<Writer> Create(const Envelope& envelope, std::optional<SpareFile> spare = std::nullopt) const;
   // Optional: ends the message (no more Write) and starts writing it out
   // without waiting. A batch that starts all its files before fsyncing
   // any gets overlapping writes; Prepare() does this itself if needed.
@@ -97,7 +101,11 @@ class QueueStore {
 
   // Removes the message, then its state log. The caller makes sure every
   // recipient is final (QueuedMessage::done) or means to drop the message.
-  Status Remove(const std::string& id) const;
+  // With `sync`, the removal is on disk before the state log goes; without,
+  // it reaches the disk with the file system's next commit, and a crash
+  // before that brings the message back (with or without its state log):
+  // only for a message whose deliveries can tell they are repeats.
+  Status Remove(const std::string& id, bool sync = true) const;
 
  private:
   explicit QueueStore(std::string state_dir) : state_dir_(std::move(state_dir)) {}

@@ -141,7 +141,7 @@ std::unique_ptr<MessageSink> Client::BeginMessage(const Transaction& t, std::str
     *why = space.message();
     return nullptr;
   }
-  Result<queue::Writer> w = store.Create(EnvelopeFor(t, peer_));
+  Result<queue::Writer> w = store.Create(EnvelopeFor(t, peer_), server_.spare_files().Take());
   if (!w.ok()) {
     *why = w.message();
     return nullptr;

@@ -220,7 +220,9 @@ void QueueManager::Delivered(const Job& job, const process::ExitInfo& info, std:
   std::string status;
   bool permanent = info.exited && info.code >= EX__BASE && info.code <= EX__MAX && info.code != EX_TEMPFAIL;
   if (info.exited && info.code == 0) {
-    status = "sent (delivered)";
+    // mda -i says so when a repeated delivery found every copy in place.
+    std::string text(Trim(info.stderr_text.substr(0, info.stderr_text.find('\n'))));
+    status = "sent (" + (text.empty() ? std::string("delivered") : text) + ")";
   } else if (permanent) {
     st.status = RecipientStatus::kBounced;
     st.text = StatusForExitCode(info.code) + " " + Reason(info);
@@ -373,12 +375,17 @@ void QueueManager::MaybeFinish(const std::string& id) {
   // RFC 5321 §6.1: never bounce a bounce.
   bool send_bounce = !bounce.failed.empty() && !e.is_bounce();
   bool sender_local = send_bounce && server_.directory().IsLocalDomain(e.sender.domain);
+  // Delivered to everyone by an mda that is given delivery IDs (%i): were
+  // the removal undone by a crash, the repeated deliveries would find their
+  // copies (mda -i), so it need not wait for the disk. Otherwise a message
+  // that came back would be delivered again, or bounced twice.
+  bool sync = !bounce.failed.empty() || server_.settings().delivery.mda.find("%i") == std::string::npos;
   const queue::QueueStore* store = &server_.store();
   auto bounce_id = std::make_shared<std::string>();
   auto error = std::make_shared<std::string>();
   ++recording_;  // until removed, a crash would deliver it again: hold a slot
   disk_.Submit(
-      [store, id, bounce, send_bounce, sender_local, bounce_id, error, sender = e.sender]() mutable {
+      [store, id, bounce, send_bounce, sender_local, bounce_id, error, sync, sender = e.sender]() mutable {
         if (send_bounce) {
           Result<queue::MessageBody> body = store->OpenBody(id);
           std::string head;
@@ -405,7 +412,7 @@ void QueueManager::MaybeFinish(const std::string& id) {
           }
           *bounce_id = w->id();
         }
-        Status rm = store->Remove(id);
+        Status rm = store->Remove(id, sync);
         if (!rm.ok()) *error = rm.message();
       },
       [this, id, bounce_id, error] {

@@ -16,6 +16,7 @@
 #include "common/net/listener.h"
 #include "common/net/tls.h"
 #include "common/queue/store.h"
+#include "common/queue/spare_files.h"
 #include "common/queue/syncer.h"
 #include "mta/smtpd/recipients.h"
 #include "mta/smtpd/settings.h"
@@ -43,6 +44,7 @@ class Server {
   std::shared_ptr<const net::TlsContext> tls() const { return tls_; }
   const queue::QueueStore& store() const { return *store_; }
   queue::Syncer& syncer() { return *syncer_; }
+  queue::SpareFiles& spare_files() { return *spare_files_; }
   BackgroundWorker& auth_worker() { return auth_worker_; }
   QueueManager& queue_manager() { return *queue_manager_; }
   const std::string& config_path() const { return config_path_; }
@@ -69,6 +71,7 @@ class Server {
   std::shared_ptr<const net::TlsContext> tls_;
   std::unique_ptr<queue::QueueStore> store_;
   std::unique_ptr<queue::Syncer> syncer_;
+  std::unique_ptr<queue::SpareFiles> spare_files_;
   BackgroundWorker auth_worker_{2};
   std::vector<std::unique_ptr<net::Listener>> listeners_;
   std::vector<int> listener_kinds_;

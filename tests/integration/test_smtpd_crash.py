@@ -15,8 +15,9 @@ What must hold after a last restart and an empty queue:
     each file with the delivery's ID, and a delivery smtpd repeats after a
     restart first looks for the file an earlier try may have left
     (exactly once, where Postfix and qmail are at-least-once);
-  * a recorded outcome is never redone: at most one `status=sent` per
-    recipient of a queue ID in the whole log;
+  * a delivery is logged once: at most one `status=sent (delivered)` per
+    recipient of a queue ID in the whole log (a repeat that found its copy
+    logs `status=sent (mda: already delivered to PATH)`);
   * nothing is left in queue/tmp or queue/msg, and a Maildir's tmp/ holds
     only files of mda that the test killed (one killed during its fsync
     leaves a whole copy there, which readers never see);
@@ -58,7 +59,8 @@ RCPTS = ("bob@example.org", "alice@example.org")
 TOKEN_RE = re.compile(rb"^X-Token: (crash-\d+-\d+)$", re.M)
 END_RE = re.compile(rb"\nEnd: (crash-\d+-\d+)\n\Z")
 ID_RE = re.compile(rb" id ([0-9A-F]{16})")
-SENT_RE = re.compile(r"(?:smtpd\[\d+\]: )?([0-9A-F]{16}): to=<([^>]*)>, relay=mda, delay=\d+, status=sent ")
+# A delivery; a repeat that found the copy says "(mda: already delivered to ...)".
+SENT_RE = re.compile(r"(?:smtpd\[\d+\]: )?([0-9A-F]{16}): to=<([^>]*)>, relay=mda, delay=\d+, status=sent \(delivered\)")
 QUEUED_ID_RE = re.compile(r"Ok: queued as ([0-9A-F]{16})")
 
 

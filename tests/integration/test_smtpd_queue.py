@@ -321,6 +321,8 @@ class CrashTest(SmtpdTestCase):
         except ProcessLookupError:
             pass
         self.start(config=False)
+        self.wait_log(qid + r": to=<bob@example\.org>, relay=mda, delay=\d+, status=sent "
+                            r"\(mda: already delivered to %s\)" % re.escape(self.maildir("bob@example.org") + "/new/" + first))
         self.wait_log(qid + ": removed")
         self.assertEqual(self.new_files("bob@example.org"), [first])
         self.assertEqual(read(os.path.join(self.root, "calls")).decode().splitlines(), [

@@ -7,11 +7,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "common/base/io.h"
 #include "common/base/fs.h"
 #include "common/queue/disk_space.h"
 #include "common/queue/queue_id.h"
+#include "common/queue/spare_files.h"
 #include "common/queue/store.h"
 #include "tests/unit/temp_dir.h"
 
@@ -180,6 +182,56 @@ TEST_F(QueueStoreTest, OpenCleansTmpAndOrphanStates) {
   EXPECT_EQ(msg, (std::vector<std::string>{kept, kept + ".state", "README"}));
   EXPECT_EQ(*again->List(), std::vector<std::string>{kept});
   EXPECT_EQ(again->Load(kept)->states[0].text, "later");
+}
+
+TEST_F(QueueStoreTest, SpareFilesAreReadyEmptyAndCleanedUp) {
+  std::optional<SpareFile> spare;
+  {
+    SpareFiles spares(store_->tmp_dir(), 3);
+    for (int i = 0; i < 500 && Names(store_->tmp_dir()).size() < 3; ++i) usleep(2000);
+    EXPECT_EQ(Names(store_->tmp_dir()).size(), 3u);
+    spare = spares.Take();
+    ASSERT_TRUE(spare.has_value());
+    EXPECT_TRUE(SpareFiles::IsSpareName(spare->path.substr(spare->path.rfind('/') + 1))) << spare->path;
+    struct stat st;
+    ASSERT_EQ(::fstat(spare->fd.get(), &st), 0);
+    EXPECT_EQ(st.st_size, 0);
+    EXPECT_EQ(st.st_mode & 07777, 0600u);
+  }
+  // The spares not taken are gone; the one taken is the taker's.
+  EXPECT_EQ(Names(store_->tmp_dir()), std::vector<std::string>{spare->path.substr(spare->path.rfind('/') + 1)});
+}
+
+TEST_F(QueueStoreTest, MessageWrittenIntoASpareIsPublishedUnderItsId) {
+  SpareFiles spares(store_->tmp_dir(), 1);
+  std::optional<SpareFile> spare;
+  for (int i = 0; i < 500 && !(spare = spares.Take()); ++i) usleep(2000);
+  ASSERT_TRUE(spare.has_value());
+  std::string spare_name = spare->path.substr(spare->path.rfind('/') + 1);
+  Result<Writer> w = store_->Create(TestEnvelope(), std::move(spare));
+  ASSERT_TRUE(w.ok()) << w.message();
+  ASSERT_TRUE(w->Write("Subject: s\r\n\r\nbody\r\n").ok());
+  ASSERT_TRUE(store_->Commit(*w).ok());
+  EXPECT_EQ(*store_->List(), std::vector<std::string>{w->id()});
+  EXPECT_EQ(store_->Load(w->id())->envelope.size, 20u);
+  std::vector<std::string> tmp = Names(store_->tmp_dir());
+  EXPECT_EQ(std::count(tmp.begin(), tmp.end(), spare_name), 0);
+}
+
+TEST_F(QueueStoreTest, OpenRemovesSparesAndNamesCutOffMessagesById) {
+  std::ofstream(store_->tmp_dir() + "/spare-1.0");  // empty: made ahead, never used
+  std::ofstream(store_->tmp_dir() + "/spare-1.1") << "posthorn-queue 1\nid 6553F1A20C3B79E1\nsize 00000";
+  Result<QueueStore> again = QueueStore::Open(state_);
+  ASSERT_TRUE(again.ok()) << again.message();
+  EXPECT_TRUE(Names(store_->tmp_dir()).empty());
+  EXPECT_TRUE(again->List()->empty());
+}
+
+TEST_F(QueueStoreTest, RemoveWithoutSyncRemovesAll) {
+  std::string id = Queue("x\r\n", 2);
+  ASSERT_TRUE(store_->RecordOutcome(id, 0, {RecipientStatus::kDelivered, 1, 1, 0, ""}).ok());
+  ASSERT_TRUE(store_->Remove(id, false).ok());
+  EXPECT_TRUE(Names(store_->msg_dir()).empty());
 }
 
 TEST_F(QueueStoreTest, ReadersChangeNothing) {

@@ -1,0 +1,58 @@
+#include "common/queue/spare_files.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace posthorn::queue {
+
+namespace {
+constexpr std::string_view kPrefix = "spare-";
+}
+
+SpareFiles::SpareFiles(std::string tmp_dir, size_t keep)
+    : tmp_dir_(std::move(tmp_dir)), keep_(keep), thread_([this] { Loop(); }) {}
+
+SpareFiles::~SpareFiles() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+  for (const SpareFile& f : ready_) ::unlink(f.path.c_str());
+}
+
+bool SpareFiles::IsSpareName(const std::string& name) { return name.starts_with(kPrefix); }
+
+std::optional<SpareFile> SpareFiles::Take() {
+  std::optional<SpareFile> out;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    failing_ = false;
+    if (!ready_.empty()) {
+      out = std::move(ready_.front());
+      ready_.pop_front();
+    }
+  }
+  cv_.notify_one();
+  return out;
+}
+
+void SpareFiles::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stopping_ || (ready_.size() < keep_ && !failing_); });
+    if (stopping_) return;
+    std::string path = tmp_dir_ + "/" + std::string(kPrefix) + std::to_string(getpid()) + "." + std::to_string(next_++);
+    lock.unlock();
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    lock.lock();
+    if (fd < 0) {
+      failing_ = true;  // the caller creates its own, and reports the error
+      continue;
+    }
+    ready_.push_back(SpareFile{std::move(path), UniqueFd(fd)});
+  }
+}
+
+}  // namespace posthorn::queue
