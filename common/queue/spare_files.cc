@@ -26,6 +26,7 @@ bool SpareFiles::IsSpareName(const std::string& name) { return name.starts_with(
 
 std::optional<SpareFile> SpareFiles::Take() {
   std::optional<SpareFile> out;
+  bool wake;
   {
     std::lock_guard<std::mutex> lock(mu_);
     failing_ = false;
@@ -33,8 +34,11 @@ std::optional<SpareFile> SpareFiles::Take() {
       out = std::move(ready_.front());
       ready_.pop_front();
     }
+    // Refill in batches: a thread woken for every message competes with
+    // the loop for a CPU at the moment a client waits for 354.
+    wake = ready_.size() <= keep_ / 2;
   }
-  cv_.notify_one();
+  if (wake) cv_.notify_one();
   return out;
 }
 

@@ -115,10 +115,12 @@ Result<Writer> QueueStore::Create(const Envelope& envelope, std::optional<SpareF
     std::string tmp;
     UniqueFd fd;
     if (spare) {
-      // No tmp/ID to claim the ID; publishing never replaces a file, so
-      // the one-in-4096 chance of a clash in the same microsecond fails
-      // that message rather than hurting another.
-      if (::access(MsgPath(e.id).c_str(), F_OK) == 0) continue;
+      // No tmp/ID claims the ID, and no look into queue/msg/ either: that
+      // lookup waits while the directory changes (renames, removals).
+      // Publishing never replaces a file, so the one-in-4096 chance of a
+      // clash in the same microsecond (or a clock stepped back onto a
+      // queued ID) fails that message with a temporary error rather than
+      // hurting another.
       tmp = std::move(spare->path);
       fd = std::move(spare->fd);
       spare.reset();
@@ -137,10 +139,7 @@ Result<Writer> QueueStore::Create(const Envelope& envelope, std::optional<SpareF
     }
     uint64_t size_field = header->find("\nsize ") + 6;
     Writer w(e.id, tmp, MsgPath(e.id), std::move(fd), size_field);
-    if (!WriteAll(w.fd_.get(), *header)) {
-      Status s = w.Fail("cannot write", errno);
-      return s.error();
-    }
+    w.buffer_ = std::move(*header);  // written with the message (writer.h)
     return w;
   }
   if (spare) ::unlink(spare->path.c_str());

@@ -13,6 +13,12 @@
 
 namespace posthorn::queue {
 
+namespace {
+// Per message in memory before writing (see buffer_): 500 sessions hold
+// at most 64 MB, and most mail is smaller.
+constexpr size_t kBuffered = 128 * 1024;
+}  // namespace
+
 Writer::Writer(std::string id, std::string tmp_path, std::string msg_path, UniqueFd fd, uint64_t size_field)
     : id_(std::move(id)),
       tmp_path_(std::move(tmp_path)),
@@ -27,6 +33,8 @@ Writer::Writer(Writer&& other) noexcept
       fd_(std::move(other.fd_)),
       size_field_(other.size_field_),
       size_(other.size_),
+      buffer_(std::move(other.buffer_)),
+      flushed_(other.flushed_),
       state_(other.state_),
       complete_(other.complete_),
       error_(std::move(other.error_)) {
@@ -54,8 +62,15 @@ Status Writer::Fail(const std::string& what, int errnum) {
 Status Writer::Write(std::string_view bytes) {
   if (state_ == State::kFailed) return error_;
   if (state_ != State::kWriting || complete_) return Error{id_ + ": write after the message was complete"};
-  if (!WriteAll(fd_.get(), bytes)) return Fail("cannot write", errno);
+  buffer_.append(bytes);
   size_ += bytes.size();
+  return buffer_.size() >= kBuffered ? Flush() : Status::Ok();
+}
+
+Status Writer::Flush() {
+  if (!WriteAll(fd_.get(), buffer_)) return Fail("cannot write", errno);
+  flushed_ += buffer_.size();
+  std::string().swap(buffer_);
   return Status::Ok();
 }
 
@@ -65,8 +80,13 @@ Status Writer::StartWriteback() {
   if (complete_) return Status::Ok();
   char digits[32];
   std::snprintf(digits, sizeof digits, "%0*llu", int(kSizeDigits), static_cast<unsigned long long>(size_));
-  ssize_t n = ::pwrite(fd_.get(), digits, kSizeDigits, static_cast<off_t>(size_field_));
-  if (n != static_cast<ssize_t>(kSizeDigits)) return Fail("cannot write", n < 0 ? errno : EIO);
+  if (size_field_ >= flushed_) {
+    buffer_.replace(size_field_ - flushed_, kSizeDigits, digits, kSizeDigits);
+  } else {
+    ssize_t n = ::pwrite(fd_.get(), digits, kSizeDigits, static_cast<off_t>(size_field_));
+    if (n != static_cast<ssize_t>(kSizeDigits)) return Fail("cannot write", n < 0 ? errno : EIO);
+  }
+  if (Status s = Flush(); !s.ok()) return s;
   complete_ = true;
   // Only a hint to start writing; the fsync in Prepare() waits and reports
   // errors. Started for a whole batch first, the writes overlap and the

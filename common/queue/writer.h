@@ -50,6 +50,7 @@ class Writer {
   Status Prepare();
   Status Publish();
   Status Fail(const std::string& what, int errnum);
+  Status Flush();
   void Discard();
 
   std::string id_;
@@ -58,6 +59,13 @@ class Writer {
   UniqueFd fd_;
   uint64_t size_field_;   // file offset of the size record's digits
   uint64_t size_ = 0;
+  // Bytes not yet written to the file: the envelope and the first part of
+  // the message. Writing to a file can wait for the file system's journal
+  // (another process's fsync), so on smtpd's loop only messages larger
+  // than kBuffered write there; the rest is written by StartWriteback(),
+  // on the syncer's thread.
+  std::string buffer_;
+  uint64_t flushed_ = 0;  // bytes of the file written so far
   State state_ = State::kWriting;
   bool complete_ = false;  // size filled in: no more Write()
   Error error_;           // kFailed: what went wrong
