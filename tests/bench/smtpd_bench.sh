@@ -10,8 +10,10 @@
 #   queue empty N clients  seconds from the first connection until the queue
 #                          holds nothing (every outcome recorded)
 # and the ratio posthorn/postfix (above 1: posthorn is faster for rates,
-# slower for seconds). Between figures both queues are drained and new/
-# emptied. It never fails on a figure; it exits 1 when the setup is broken
+# slower for seconds). Each figure is the median of BENCH_ROUNDS runs per
+# server, the two taking turns to go first, since a shared disk's speed
+# drifts during a run. Between runs both queues are drained, new/ emptied
+# and the file system synced. It never fails on a figure; it exits 1 when the setup is broken
 # (a server that does not start, smtp-source refused).
 #
 # The Postfix instance is private: `postfix -c DIR` with its queue, data
@@ -26,19 +28,22 @@
 # Durability: both fsync the queue file before answering 250 and the
 # Maildir file before moving it from tmp/ into new/ (virtual(8): link and
 # unlink; mda: rename). posthorn also fsyncs the queue directory (before
-# 250), new/ (after the rename) and a per-recipient outcome record (after
-# each delivery); Postfix fsyncs no directory (virtual/maildir.c), it
-# leaves directory entries to the file system.
+# 250), new/ (after the rename) and, for messages with several recipients,
+# each outcome record; Postfix fsyncs no directory (virtual/maildir.c), it
+# leaves directory entries to the file system. So per message posthorn
+# waits for four journal commits where Postfix waits for two.
 #
 # Needs root (to run Postfix) and postfix installed for smtp-source.
 # env: POSTHORN_BIN (folder with smtpd and mda), BENCH_DIR (default
 #      /var/tmp), BENCH_N (messages from 20 clients, default 4000),
-#      BENCH_N1 (messages from 1 client, default 500)
+#      BENCH_N1 (messages from 1 client, default 500), BENCH_ROUNDS (runs
+#      of each figure for each server, default 3; the median is printed)
 set -eu
 
 bin=${POSTHORN_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/bin}
 n20=${BENCH_N:-4000}
 n1=${BENCH_N1:-500}
+rounds=${BENCH_ROUNDS:-3}
 drain_limit=120   # seconds to wait for a queue to deliver everything
 
 if ! command -v smtp-source >/dev/null && [ ! -x /usr/sbin/smtp-source ]; then
@@ -245,17 +250,39 @@ ratio() { python3 -c "
 try: print('%.2f' % (float('$1') / float('$2')))
 except (ValueError, ZeroDivisionError): print('-')"; }
 
+median() { python3 -c "
+import statistics, sys
+v = []
+for x in sys.argv[1:]:
+    try: v.append(float(x))
+    except ValueError: print(x); sys.exit()
+print(('%.0f' if v[0] >= 100 else '%.2f') % statistics.median(v))" "$@"; }
+
 echo "smtpd vs Postfix $(postconf -d -h mail_version 2>/dev/null): 4 KB messages from smtp-source," \
-     "1 client x $n1, 20 clients x $n20, into $work ($(df -T "$work" | awk 'NR==2{print $2}'), $(nproc) CPUs)"
+     "1 client x $n1, 20 clients x $n20, into $work ($(df -T "$work" | awk 'NR==2{print $2}'), $(nproc) CPUs)," \
+     "median of $rounds rounds, the servers taking turns to go first"
 printf '%-28s %12s %12s %8s\n' "figure" "posthorn" "postfix" "ratio"
 for clients in 1 20; do
   count=$n1; [ "$clients" = 1 ] || count=$n20
-  run posthorn "$clients" "$count"; a_in=$ingest a_e2e=$e2e a_dr=$drained
-  run postfix "$clients" "$count"; b_in=$ingest b_e2e=$e2e b_dr=$drained
+  declare -A got=()
+  for r in $(seq "$rounds"); do
+    order="posthorn postfix"; [ $((r % 2)) = 1 ] || order="postfix posthorn"
+    for server in $order; do
+      # Whatever the last run left to write back is flushed first, so it
+      # does not land on the next one's time.
+      sync; sleep 1
+      run "$server" "$clients" "$count"
+      got[$server.in]+="$ingest " got[$server.e2e]+="$e2e " got[$server.dr]+="$drained "
+    done
+  done
   label="$clients client$([ "$clients" = 1 ] || echo s)"
-  printf '%-28s %12s %12s %8s\n' "ingest $label (msg/s)" "$a_in" "$b_in" "$(ratio "$a_in" "$b_in")"
-  printf '%-28s %12s %12s %8s\n' "end-to-end $label (s)" "$a_e2e" "$b_e2e" "$(ratio "$a_e2e" "$b_e2e")"
-  printf '%-28s %12s %12s %8s\n' "queue empty $label (s)" "$a_dr" "$b_dr" "$(ratio "$a_dr" "$b_dr")"
+  for f in "in:ingest $label (msg/s)" "e2e:end-to-end $label (s)" "dr:queue empty $label (s)"; do
+    key=${f%%:*} name=${f#*:}
+    # shellcheck disable=SC2086  # the figures are words
+    a=$(median ${got[posthorn.$key]}) b=$(median ${got[postfix.$key]})
+    printf '%-28s %12s %12s %8s\n' "$name" "$a" "$b" "$(ratio "$a" "$b")"
+  done
+  unset got
 done
 # Anything but plain success in the logs is worth a look.
 count_in() { grep -ciE "$1" "$2" 2>/dev/null || true; }
