@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/net/event_loop.h"
+#include "tests/unit/process_helpers.h"
 #include "tests/unit/temp_dir.h"
 
 namespace posthorn::process {
@@ -20,13 +21,8 @@ namespace {
 
 using std::chrono::milliseconds;
 
-class ChildTest : public ::testing::Test {
+class ChildTest : public LoopTest {
  protected:
-  void SetUp() override {
-    auto l = net::EventLoop::Create();
-    ASSERT_TRUE(l.ok());
-    loop_ = std::move(l).value();
-  }
   // Spawns, runs the loop until the child is reaped, returns what it said.
   std::optional<ExitInfo> Run(SpawnOptions options, milliseconds limit = milliseconds(10000)) {
     std::optional<ExitInfo> info;
@@ -38,13 +34,6 @@ class ChildTest : public ::testing::Test {
     EXPECT_FALSE((*child)->running());
     return info;
   }
-  static SpawnOptions Shell(const std::string& script) {
-    SpawnOptions o;
-    o.argv = {"/bin/sh", "-c", script};
-    o.env = {"PATH=/usr/bin:/bin"};
-    return o;
-  }
-  std::unique_ptr<net::EventLoop> loop_;
 };
 
 TEST_F(ChildTest, ExitCodesAndStderr) {

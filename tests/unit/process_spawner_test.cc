@@ -13,6 +13,7 @@
 
 #include "common/base/io.h"
 #include "common/net/event_loop.h"
+#include "tests/unit/process_helpers.h"
 #include "tests/unit/temp_dir.h"
 
 namespace posthorn::process {
@@ -20,22 +21,13 @@ namespace {
 
 using std::chrono::milliseconds;
 
-class SpawnerTest : public ::testing::Test {
+class SpawnerTest : public LoopTest {
  protected:
   void SetUp() override {
-    auto l = net::EventLoop::Create();
-    ASSERT_TRUE(l.ok());
-    loop_ = std::move(l).value();
+    LoopTest::SetUp();
     spawner_ = std::make_unique<Spawner>(*loop_);
     ASSERT_TRUE(spawner_->Start().ok());
   }
-  static SpawnOptions Shell(const std::string& script) {
-    SpawnOptions o;
-    o.argv = {"/bin/sh", "-c", script};
-    o.env = {"PATH=/usr/bin:/bin"};
-    return o;
-  }
-  std::unique_ptr<net::EventLoop> loop_;
   std::unique_ptr<Spawner> spawner_;
 };
 
