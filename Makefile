@@ -41,13 +41,15 @@ LIB        := $(BUILD)/lib/libposthorn.a
 
 # program name -> folder, and the system libraries it needs beyond common/.
 # A folder without main.cc yet still links its code into the unit tests.
-PROGRAMS        := mda smtpd sendmail
+PROGRAMS        := mda smtpd sendmail pop3d
 dir_mda         := mda
 libs_mda        :=
 dir_smtpd       := mta/smtpd
 libs_smtpd      := $(NET_LIBS) $(CRYPT_LIBS)
 dir_sendmail    := mta/sendmail
 libs_sendmail   :=
+dir_pop3d       := mra/pop3d
+libs_pop3d      := $(NET_LIBS) $(CRYPT_LIBS)
 
 prog_src  = $(filter-out $(dir_$(1))/main.cc,$(wildcard $(dir_$(1))/*.cc))
 PROG_OBJ_ALL := $(foreach p,$(PROGRAMS),$(patsubst %.cc,$(BUILD)/obj/%.o,$(call prog_src,$(p))))

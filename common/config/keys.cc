@@ -34,6 +34,12 @@ constexpr KeySpec kKeys[] = {
     {"max_recipients", Type::kCount, "1000", kSmtpd},
     {"max_errors", Type::kCount, "20", kSmtpd},
     {"max_auth_failures", Type::kCount, "3", kSmtpd | kImapd | kPop3d},
+    // Failed logins from one address within 10 minutes before its logins
+    // are refused unchecked (password guessing spread over sessions).
+    {"max_auth_failures_per_client", Type::kCount, "10", kImapd | kPop3d},
+    // A session with no command for this long is closed (pop3d: RFC 1939
+    // asks for at least 10 minutes).
+    {"idle_timeout", Type::kDuration, "10m", kPop3d},
     {"command_timeout", Type::kDuration, "5m", kSmtpd},
     {"data_timeout", Type::kDuration, "10m", kSmtpd},
     {"max_connections", Type::kCount, "500", kSmtpd | kImapd | kPop3d},

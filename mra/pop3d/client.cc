@@ -1,0 +1,268 @@
+#include "mra/pop3d/client.h"
+
+#include <event2/buffer.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+
+#include "common/address/address.h"
+#include "common/auth/password.h"
+#include "common/base/io.h"
+#include "common/base/strings.h"
+#include "common/log/log.h"
+#include "common/maildir/location.h"
+#include "common/net/cidr.h"
+#include "mra/pop3d/server.h"
+
+namespace posthorn::pop3d {
+
+namespace {
+
+// Stored bytes read per step of a transfer; the loop sends one chunk
+// while a worker reads the next, until this much waits in the socket's
+// output.
+constexpr size_t kChunk = 256 * 1024;
+
+}  // namespace
+
+Client::Client(Server& server, std::string peer) : server_(server), peer_(std::move(peer)) {}
+
+Client::~Client() {
+  *alive_ = false;
+  if (!locked_user_.empty()) server_.Unlock(locked_user_);
+}
+
+Status Client::Start(UniqueFd fd, uint16_t port, bool implicit_tls, const std::string& refuse) {
+  settings_ = server_.settings();
+  net::Connection::Options options;
+  if (implicit_tls) {
+    // Never serve port 995 in cleartext, even if a reload lost the
+    // certificate: that would take passwords in the clear.
+    if (!server_.tls()) return Error{"no TLS certificate for an implicit-TLS listener"};
+    options.implicit_tls = server_.tls();
+  }
+  options.read_timeout = std::chrono::seconds(settings_->idle_timeout);
+  net::Connection::Handlers h;
+  h.on_read = [this](evbuffer* in) { OnRead(in); };
+  h.on_tls_ready = [this] {
+    if (session_->waiting()) {
+      session_->OnTlsStarted();
+      conn_->ResumeReading();
+    }
+  };
+  // RFC 1939 §3: an idle client is disconnected without a response, and
+  // nothing it marked is deleted.
+  h.on_timeout = [this] {
+    log::Info("unknown[%s]: idle timeout", peer_.c_str());
+    conn_->CloseAfterFlush();
+  };
+  h.on_drained = [this] {
+    if (transfer_ && !reading_chunk_ && !transfer_->done) NextChunk();
+  };
+  h.on_closed = [this](net::Connection::CloseReason, const std::string&) { Finish(); };
+  Result<std::unique_ptr<net::Connection>> c =
+      net::Connection::Create(server_.loop(), std::move(fd), peer_, port, options, std::move(h));
+  if (!c.ok()) return c.error();
+  conn_ = std::move(c).value();
+  SessionInfo info;
+  info.client_addr = peer_;
+  info.tls = implicit_tls;
+  info.tls_available = server_.tls() != nullptr;
+  info.loopback = net::IsLoopback(peer_);
+  session_ = std::make_unique<Session>(*settings_, info, this);
+  log::Info("connect from unknown[%s]", peer_.c_str());
+  session_->Start(refuse);
+  return Status::Ok();
+}
+
+void Client::OnRead(evbuffer* in) {
+  while (!session_->waiting() && !session_->closing()) {
+    size_t len = evbuffer_get_length(in);
+    if (len == 0) break;
+    const char* data = reinterpret_cast<const char*>(evbuffer_pullup(in, -1));
+    size_t used = session_->OnInput(std::string_view(data, len));
+    // STLS empties the buffer under us; draining more than is there is
+    // harmless.
+    evbuffer_drain(in, used);
+    if (used == 0) break;
+  }
+  AfterInput();
+}
+
+void Client::AfterInput() {
+  if (!conn_ || session_->closing()) return;
+  if (session_->waiting()) conn_->PauseReading();
+  else conn_->ResumeReading();
+}
+
+void Client::Send(std::string_view bytes) {
+  if (conn_) conn_->Write(bytes);
+}
+
+void Client::StartTls() {
+  Status s = conn_->StartTls(server_.tls());
+  if (!s.ok()) {
+    log::Warning("unknown[%s]: cannot start TLS: %s", peer_.c_str(), s.message().c_str());
+    conn_->CloseAfterFlush();
+  }
+}
+
+void Client::Close() {
+  if (conn_) conn_->CloseAfterFlush();
+}
+
+void Client::Shutdown() { session_->OnShutdown(); }
+
+void Client::Finish() {
+  if (finished_) return;
+  finished_ = true;
+  if (!locked_user_.empty()) server_.Unlock(locked_user_);
+  locked_user_.clear();
+  log::Info("disconnect from unknown[%s]", peer_.c_str());
+  server_.Forget(this);
+}
+
+void Client::Log(const std::string& line) { log::Info("%s", line.c_str()); }
+
+void Client::Login(const std::string& user, const std::string& password, int failures) {
+  if (server_.failures().Blocked(peer_, ::time(nullptr))) {
+    session_->OnLogin(LoginOutcome::kAddressLimited, {});
+    return AfterInput();
+  }
+  struct Outcome {
+    bool ok = false;
+    std::string user;  // lower-cased, for the lock and the logs
+    Result<Maildrop> drop = Error{"not opened"};
+  };
+  auto out = std::make_shared<Outcome>();
+  std::weak_ptr<bool> alive = alive_;
+  server_.auth_worker().Submit(
+      [out, user, password, passwd = server_.passwd(), settings = settings_] {
+        Result<Address> a = ParseAddress(user, {.allow_utf8 = true});
+        if (!a.ok() || !auth::Authenticate(*passwd, user, password)) return;
+        out->ok = true;
+        out->user = AsciiLower(a->ToString());
+        Result<std::string> maildir = maildir::ExpandTemplate(settings->maildir, *a);
+        out->drop = maildir.ok() ? Maildrop::Open(*maildir) : Result<Maildrop>(maildir.error());
+      },
+      [this, alive, out, failures] {
+        if (alive.expired()) return;
+        LoggedIn(out->ok, out->user, std::move(out->drop), failures);
+      });
+}
+
+void Client::LoggedIn(bool password_ok, const std::string& user, Result<Maildrop> drop, int failures) {
+  if (!password_ok) {
+    server_.failures().Failed(peer_, ::time(nullptr));
+    // Each failure costs the client a little more time.
+    auth_delay_ = net::Timer(server_.loop(), [this] {
+      session_->OnLogin(LoginOutcome::kFailed, {});
+      AfterInput();
+    });
+    auth_delay_.Start(std::chrono::seconds(1 + failures));
+    return;
+  }
+  LoginOutcome outcome = LoginOutcome::kOk;
+  Listing listing;
+  if (!drop.ok()) {
+    log::Error("%s: %s", user.c_str(), drop.message().c_str());
+    outcome = LoginOutcome::kMailboxError;
+  } else if (!server_.Lock(user)) {
+    outcome = LoginOutcome::kInUse;
+  } else {
+    locked_user_ = user;
+    maildrop_ = std::make_shared<const Maildrop>(std::move(drop).value());
+    for (const DropMessage& m : maildrop_->messages()) {
+      listing.sizes.push_back(m.size);
+      listing.uids.push_back(m.uid);
+    }
+  }
+  session_->OnLogin(outcome, std::move(listing));
+  AfterInput();
+}
+
+void Client::SendMessage(size_t index, std::optional<size_t> body_lines, const std::string& first_line) {
+  auto t = std::make_shared<Transfer>();
+  t->encoder = WireEncoder(body_lines);
+  t->chunk = first_line;  // goes out with the first chunk, once that is read
+  transfer_ = t;
+  reading_chunk_ = true;
+  std::weak_ptr<bool> alive = alive_;
+  server_.disk_worker().Submit(
+      [t, drop = maildrop_, index] {
+        Result<UniqueFd> fd = drop->OpenMessage(index);
+        if (!fd.ok()) {
+          t->error = fd.error();
+          return;
+        }
+        t->fd = std::move(fd).value();
+        FillChunk(*t);
+      },
+      [this, alive] {
+        if (alive.expired()) return;
+        reading_chunk_ = false;
+        ChunkReady();
+      });
+}
+
+void Client::NextChunk() {
+  reading_chunk_ = true;
+  std::weak_ptr<bool> alive = alive_;
+  server_.disk_worker().Submit([t = transfer_] { FillChunk(*t); },
+                               [this, alive] {
+                                 if (alive.expired()) return;
+                                 reading_chunk_ = false;
+                                 ChunkReady();
+                               });
+}
+
+void Client::FillChunk(Transfer& t) {
+  std::string buf(kChunk, '\0');
+  ssize_t n = ReadSome(t.fd.get(), buf.data(), buf.size());
+  if (n < 0) {
+    t.error = SysError("cannot read message", errno);
+    return;
+  }
+  if (n == 0 || !t.encoder.Feed(std::string_view(buf.data(), static_cast<size_t>(n)), &t.chunk)) {
+    t.encoder.Finish(&t.chunk);
+    t.done = true;
+  }
+}
+
+void Client::ChunkReady() {
+  std::shared_ptr<Transfer> t = transfer_;
+  if (!t || !conn_) return;
+  if (!t->error.ok()) {
+    log::Error("unknown[%s]: %s", peer_.c_str(), t->error.message().c_str());
+    transfer_.reset();
+    session_->OnSent(false, t->started);
+    return AfterInput();
+  }
+  t->started = true;
+  Send(t->chunk);
+  t->chunk.clear();
+  if (t->done) {
+    transfer_.reset();
+    session_->OnSent(true, true);
+    return AfterInput();
+  }
+  if (conn_->output_length() < kChunk) NextChunk();
+}
+
+void Client::Update(const std::vector<bool>& deleted, const std::vector<bool>& retrieved) {
+  if (!maildrop_) {
+    session_->OnUpdated(true, 0);
+    return;
+  }
+  auto removed = std::make_shared<Result<size_t>>(size_t{0});
+  std::weak_ptr<bool> alive = alive_;
+  server_.disk_worker().Submit([removed, drop = maildrop_, deleted, retrieved] { *removed = drop->Update(deleted, retrieved); },
+                               [this, alive, removed] {
+                                 if (alive.expired()) return;
+                                 if (!removed->ok()) log::Error("%s: %s", locked_user_.c_str(), removed->message().c_str());
+                                 session_->OnUpdated(removed->ok(), removed->ok() ? **removed : 0);
+                               });
+}
+
+}  // namespace posthorn::pop3d

@@ -1,0 +1,75 @@
+// One client of pop3d: a Connection carrying a Session, and the Session's
+// host — password checks, the user's maildrop, message transfers. Work
+// done off the loop finds its Client through a liveness token, so a client
+// that vanished meanwhile is simply skipped.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/net/connection.h"
+#include "common/net/event.h"
+#include "mra/pop3d/maildrop.h"
+#include "mra/pop3d/session.h"
+#include "mra/pop3d/wire.h"
+
+namespace posthorn::pop3d {
+
+class Server;
+
+class Client : public SessionHost {
+ public:
+  Client(Server& server, std::string peer);
+  ~Client() override;
+  // Wraps `fd` and greets (or refuses saying `refuse`).
+  Status Start(UniqueFd fd, uint16_t port, bool implicit_tls, const std::string& refuse);
+  const std::string& peer() const { return peer_; }
+  // SIGTERM: say so and close, unless QUIT is being applied.
+  void Shutdown();
+
+  // SessionHost
+  void Send(std::string_view bytes) override;
+  void StartTls() override;
+  void Close() override;
+  void Login(const std::string& user, const std::string& password, int failures) override;
+  void SendMessage(size_t index, std::optional<size_t> body_lines, const std::string& first_line) override;
+  void Update(const std::vector<bool>& deleted, const std::vector<bool>& retrieved) override;
+  void Log(const std::string& line) override;
+
+ private:
+  // A message on its way out, read and encoded a chunk at a time on a
+  // worker while the loop sends the chunk before.
+  struct Transfer {
+    UniqueFd fd;
+    WireEncoder encoder;
+    std::string chunk;  // encoded, ready to send
+    bool done = false;  // chunk holds the end of the message
+    bool started = false;
+    Status error;
+  };
+
+  void OnRead(evbuffer* input);
+  void AfterInput();
+  void LoggedIn(bool password_ok, const std::string& user, Result<Maildrop> drop, int failures);
+  // A worker reads and encodes the next chunk; the loop sends it.
+  void NextChunk();
+  static void FillChunk(Transfer& t);  // on the worker
+  void ChunkReady();
+  void Finish();
+
+  Server& server_;
+  std::string peer_;
+  std::shared_ptr<const Settings> settings_;
+  std::unique_ptr<net::Connection> conn_;
+  std::unique_ptr<Session> session_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::shared_ptr<const Maildrop> maildrop_;
+  std::string locked_user_;
+  std::shared_ptr<Transfer> transfer_;
+  bool reading_chunk_ = false;
+  net::Timer auth_delay_;
+  bool finished_ = false;
+};
+
+}  // namespace posthorn::pop3d

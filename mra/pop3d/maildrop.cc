@@ -1,0 +1,163 @@
+#include "mra/pop3d/maildrop.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+
+#include "common/base/fs.h"
+#include "common/base/io.h"
+#include "common/maildir/flags.h"
+#include "common/maildir/sync.h"
+#include "mra/pop3d/wire.h"
+
+namespace posthorn::pop3d {
+
+namespace {
+
+constexpr size_t kMaxUid = 70;
+
+std::string_view UniquePart(std::string_view name) { return name.substr(0, name.find_first_of(",:")); }
+
+std::string HexSha256(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+// Counts the wire size of a file without a ,W= field.
+Result<uint64_t> CountWireSize(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd.valid()) return SysError("cannot open " + path, errno);
+  char buf[65536];
+  uint64_t size = 0;
+  bool prev_cr = false;
+  for (;;) {
+    ssize_t n = ReadSome(fd.get(), buf, sizeof buf);
+    if (n < 0) return SysError("cannot read " + path, errno);
+    if (n == 0) return size;
+    size += WireSize(std::string_view(buf, static_cast<size_t>(n)), &prev_cr);
+  }
+}
+
+// Arrival order: Maildir names start with the delivery time in seconds.
+bool Older(const DropMessage& a, const DropMessage& b) {
+  unsigned long long ta = std::strtoull(a.name.c_str(), nullptr, 10), tb = std::strtoull(b.name.c_str(), nullptr, 10);
+  if (ta != tb) return ta < tb;
+  return a.name < b.name;
+}
+
+}  // namespace
+
+std::string UidFor(std::string_view file_name) {
+  std::string_view unique = UniquePart(file_name);
+  bool ok = !unique.empty() && unique.size() <= kMaxUid &&
+            std::all_of(unique.begin(), unique.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+  if (ok) return std::string(unique);
+  return "H" + HexSha256(unique).substr(0, 40);
+}
+
+Result<Maildrop> Maildrop::Open(const std::string& maildir) {
+  Maildrop drop;
+  drop.maildir_ = maildir;
+  for (const char* sub : {"new", "cur"}) {
+    std::string dir = maildir + "/" + sub;
+    Result<std::vector<std::string>> names = ListDir(dir);
+    if (!names.ok()) {
+      if (names.error().errnum == ENOENT) continue;
+      return names.error();
+    }
+    for (std::string& name : *names) {
+      if (name.empty() || name[0] == '.') continue;
+      DropMessage m;
+      m.sub = sub;
+      m.uid = UidFor(name);
+      if (std::optional<uint64_t> w = maildir::SizeFromName(name, 'W')) {
+        m.size = *w;
+      } else {
+        Result<uint64_t> size = CountWireSize(dir + "/" + name);
+        if (!size.ok()) {
+          if (size.error().errnum == ENOENT) continue;  // removed meanwhile
+          return size.error();
+        }
+        m.size = *size;
+      }
+      m.name = std::move(name);
+      drop.messages_.push_back(std::move(m));
+    }
+  }
+  std::sort(drop.messages_.begin(), drop.messages_.end(), Older);
+  return drop;
+}
+
+uint64_t Maildrop::total_size() const {
+  uint64_t total = 0;
+  for (const DropMessage& m : messages_) total += m.size;
+  return total;
+}
+
+std::string Maildrop::Locate(size_t i) const {
+  const DropMessage& m = messages_[i];
+  std::string path = maildir_ + "/" + m.sub + "/" + m.name;
+  if (::access(path.c_str(), F_OK) == 0) return path;
+  // A reader moved it (new/ -> cur/) or changed its flags: same unique part.
+  std::string_view base = maildir::BaseName(m.name);
+  for (const char* sub : {"cur", "new"}) {
+    Result<std::vector<std::string>> names = ListDir(maildir_ + "/" + sub);
+    if (!names.ok()) continue;
+    for (const std::string& n : *names) {
+      if (maildir::BaseName(n) == base) return maildir_ + "/" + sub + "/" + n;
+    }
+  }
+  return "";
+}
+
+Result<UniqueFd> Maildrop::OpenMessage(size_t i) const {
+  std::string path = Locate(i);
+  if (path.empty()) return Error{"message " + messages_[i].name + " is gone", ENOENT};
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd.valid()) return SysError("cannot open " + path, errno);
+  return fd;
+}
+
+Result<size_t> Maildrop::Update(const std::vector<bool>& deleted, const std::vector<bool>& retrieved) const {
+  size_t removed = 0;
+  std::string failure;
+  for (size_t i = 0; i < messages_.size(); ++i) {
+    if (i < deleted.size() && deleted[i]) {
+      std::string path = Locate(i);
+      if (path.empty() || ::unlink(path.c_str()) == 0 || errno == ENOENT) {
+        ++removed;
+      } else if (failure.empty()) {
+        failure = SysError("cannot remove " + path, errno).message;
+      }
+      continue;
+    }
+    if (i >= retrieved.size() || !retrieved[i]) continue;
+    std::string path = Locate(i);
+    if (path.empty()) continue;
+    std::string name = path.substr(path.rfind('/') + 1);
+    maildir::Flags flags = maildir::Flags::FromName(name);
+    if (flags.seen && path.find("/cur/") != std::string::npos) continue;
+    flags.seen = true;
+    // Seen is a courtesy to IMAP clients: a failure here loses nothing.
+    (void)RenameNoReplace(path, maildir_ + "/cur/" + maildir::NameWithFlags(name, flags));
+  }
+  // Removals that a crash undoes would come back as new mail: flush them.
+  for (const char* sub : {"new", "cur"}) (void)maildir::SyncDir(maildir_ + "/" + sub);
+  if (!failure.empty()) return Error{failure};
+  return removed;
+}
+
+}  // namespace posthorn::pop3d
