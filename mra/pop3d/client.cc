@@ -13,6 +13,7 @@
 #include "common/log/log.h"
 #include "common/maildir/location.h"
 #include "common/net/cidr.h"
+#include "common/net/daemon.h"
 #include "mra/pop3d/server.h"
 
 namespace posthorn::pop3d {
@@ -77,16 +78,7 @@ Status Client::Start(UniqueFd fd, uint16_t port, bool implicit_tls, const std::s
 }
 
 void Client::OnRead(evbuffer* in) {
-  while (!session_->waiting() && !session_->closing()) {
-    size_t len = evbuffer_get_length(in);
-    if (len == 0) break;
-    const char* data = reinterpret_cast<const char*>(evbuffer_pullup(in, -1));
-    size_t used = session_->OnInput(std::string_view(data, len));
-    // STLS empties the buffer under us; draining more than is there is
-    // harmless.
-    evbuffer_drain(in, used);
-    if (used == 0) break;
-  }
+  net::FeedSession(in, *session_);
   AfterInput();
 }
 
@@ -100,13 +92,7 @@ void Client::Send(std::string_view bytes) {
   if (conn_) conn_->Write(bytes);
 }
 
-void Client::StartTls() {
-  Status s = conn_->StartTls(server_.tls());
-  if (!s.ok()) {
-    log::Warning("unknown[%s]: cannot start TLS: %s", peer_.c_str(), s.message().c_str());
-    conn_->CloseAfterFlush();
-  }
-}
+void Client::StartTls() { net::StartTlsOrClose(*conn_, server_.tls(), peer_); }
 
 void Client::Close() {
   if (conn_) conn_->CloseAfterFlush();

@@ -5,6 +5,7 @@
 
 #include "common/base/privileges.h"
 #include "common/log/log.h"
+#include "common/net/daemon.h"
 #include "common/net/listen_spec.h"
 #include "mra/pop3d/client.h"
 
@@ -31,16 +32,12 @@ Status Server::LoadRuntime(const config::Config& config) {
   for (const std::string& problem : passwd->Problems()) log::Warning("%s", problem.c_str());
   // Without a certificate only cleartext pop3 can be served (STLS is then
   // not offered); pop3s refuses to start without one.
-  std::shared_ptr<const net::TlsContext> tls;
-  if (::access(settings->tls_cert.c_str(), F_OK) == 0 || ::access(settings->tls_key.c_str(), F_OK) == 0) {
-    Result<std::shared_ptr<const net::TlsContext>> t = net::TlsContext::LoadServer(settings->tls_cert, settings->tls_key);
-    if (!t.ok()) return t.error();
-    tls = std::move(t).value();
-  }
+  Result<std::shared_ptr<const net::TlsContext>> tls = net::LoadOptionalTls(settings->tls_cert, settings->tls_key);
+  if (!tls.ok()) return tls.error();
   failures_.set_limit(settings->max_auth_failures_per_client);
   settings_ = std::move(settings);
   passwd_ = std::make_shared<const auth::PasswdFile>(std::move(passwd).value());
-  tls_ = std::move(tls);
+  tls_ = std::move(tls).value();
   return Status::Ok();
 }
 
@@ -69,12 +66,9 @@ void Server::Accept(UniqueFd fd, const std::string& peer, uint16_t port, bool im
   std::string refuse;
   if (stopping_) refuse = "Server shutting down";
   else if (clients_.size() >= settings_->max_connections) refuse = "Too many connections";
-  else if (per_address_[peer] >= settings_->max_connections_per_client) refuse = "Too many connections from your address";
+  else if (clients_.of(peer) >= settings_->max_connections_per_client) refuse = "Too many connections from your address";
   if (!refuse.empty()) log::Warning("refusing unknown[%s]: %s", peer.c_str(), refuse.c_str());
-  auto client = std::make_unique<Client>(*this, peer);
-  Client* raw = client.get();
-  clients_[raw] = std::move(client);
-  ++per_address_[peer];
+  Client* raw = clients_.Add(std::make_unique<Client>(*this, peer));
   Status s = raw->Start(std::move(fd), port, implicit_tls, refuse);
   if (!s.ok()) {
     log::Warning("unknown[%s]: %s", peer.c_str(), s.message().c_str());
@@ -82,53 +76,20 @@ void Server::Accept(UniqueFd fd, const std::string& peer, uint16_t port, bool im
   }
 }
 
-void Server::Forget(Client* client) {
-  auto it = clients_.find(client);
-  if (it == clients_.end()) return;
-  if (--per_address_[client->peer()] == 0) per_address_.erase(client->peer());
-  // The client may be deep in its own callback: delete it on a later turn.
-  loop_->DeleteSoon(std::move(it->second));
-  clients_.erase(it);
-}
+void Server::Forget(Client* client) { clients_.Forget(*loop_, client); }
 
 void Server::Reload() {
-  Result<config::Config> c = config_path_.empty() ? config::Config::LoadFor("", config::kPop3d)
-                                                  : config::Config::Load(config_path_, config::kPop3d);
-  if (!c.ok()) {
-    log::Error("reload: %s; keeping the old configuration", c.message().c_str());
-    return;
-  }
-  auto old_tls = tls_;
-  Status s = LoadRuntime(*c);
-  if (s.ok() && old_tls && !tls_) {
-    tls_ = old_tls;  // a certificate being renewed must not switch TLS off
-    log::Warning("reload: tls_cert/tls_key missing; keeping the old certificate");
-  }
-  if (!s.ok()) {
-    log::Error("reload: %s; keeping the old configuration", s.message().c_str());
-    return;
-  }
-  config_ = std::move(c).value();
-  log::Info("reload: configuration, passwd and certificate re-read");
+  net::Reload(config_path_, config::kPop3d, [this](const config::Config& c) { return LoadRuntime(c); }, &tls_, &config_,
+              "configuration, passwd and certificate re-read");
 }
 
 void Server::Stop() {
   if (stopping_) return;
   stopping_ = true;
   log::Info("stopping");
-  for (auto& l : listeners_) l->Disable();
-  for (auto& [raw, client] : clients_) client->Shutdown();
-  // A QUIT being applied gets a moment to finish. This runs inside a
-  // signal callback, so it polls from a timer rather than re-entering the loop.
-  auto deadline = std::chrono::steady_clock::now() + kShutdownGrace;
-  stop_timer_ = net::Timer(*loop_, [this, deadline] {
-    if (clients_.empty() || std::chrono::steady_clock::now() >= deadline) {
-      loop_->Stop();
-      return;
-    }
-    stop_timer_.Start(std::chrono::milliseconds(50));
-  });
-  stop_timer_.Start(std::chrono::milliseconds(0));
+  clients_.ForEach([](Client& c) { c.Shutdown(); });
+  // A QUIT being applied gets a moment to finish.
+  net::StopGracefully(*loop_, &stop_timer_, listeners_, [this] { return clients_.empty(); }, kShutdownGrace);
 }
 
 Status Server::Run() {

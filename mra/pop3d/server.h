@@ -14,6 +14,7 @@
 #include "common/auth/passwd.h"
 #include "common/base/background.h"
 #include "common/config/config.h"
+#include "common/net/daemon.h"
 #include "common/net/event.h"
 #include "common/net/event_loop.h"
 #include "common/net/listener.h"
@@ -68,8 +69,7 @@ class Server {
   auth::FailureTracker failures_;
   std::set<std::string> locked_;
   std::vector<std::unique_ptr<net::Listener>> listeners_;
-  std::map<Client*, std::unique_ptr<Client>> clients_;
-  std::map<std::string, size_t> per_address_;
+  net::ClientSet<Client> clients_;
   net::Event auth_ev_, disk_ev_, hup_ev_, term_ev_, int_ev_;
   net::Timer stop_timer_;
   bool stopping_ = false;

@@ -12,6 +12,7 @@
 #include "common/base/io.h"
 #include "common/base/privileges.h"
 #include "common/log/log.h"
+#include "common/net/daemon.h"
 #include "common/net/listen_spec.h"
 #include "mta/smtpd/client.h"
 #include "mta/smtpd/queue_manager.h"
@@ -48,15 +49,11 @@ Status Server::LoadRuntime(const config::Config& config) {
   if (!dir.ok()) return dir.error();
   // No certificate is not an error on port 25 (STARTTLS is then not
   // offered); the listeners that need one refuse to start without it.
-  std::shared_ptr<const net::TlsContext> tls;
-  if (::access(settings->tls_cert.c_str(), F_OK) == 0 || ::access(settings->tls_key.c_str(), F_OK) == 0) {
-    Result<std::shared_ptr<const net::TlsContext>> t = net::TlsContext::LoadServer(settings->tls_cert, settings->tls_key);
-    if (!t.ok()) return t.error();
-    tls = std::move(t).value();
-  }
+  Result<std::shared_ptr<const net::TlsContext>> tls = net::LoadOptionalTls(settings->tls_cert, settings->tls_key);
+  if (!tls.ok()) return tls.error();
   settings_ = std::move(settings);
   directory_ = std::move(dir).value();
-  tls_ = std::move(tls);
+  tls_ = std::move(tls).value();
   return Status::Ok();
 }
 
@@ -83,13 +80,10 @@ void Server::Accept(UniqueFd fd, const std::string& peer, uint16_t port, int kin
   std::string refuse;
   if (stopping_) refuse = "Service shutting down";
   else if (clients_.size() >= settings_->limits.max_connections) refuse = "Error: too many connections";
-  else if (per_address_[peer] >= settings_->limits.max_connections_per_client && !settings_->mynetworks.Contains(peer))
+  else if (clients_.of(peer) >= settings_->limits.max_connections_per_client && !settings_->mynetworks.Contains(peer))
     refuse = "Error: too many connections from your address";
   if (!refuse.empty()) log::Warning("refusing unknown[%s]: %s", peer.c_str(), refuse.c_str());
-  auto client = std::make_unique<Client>(*this, peer, static_cast<ListenerKind>(kind));
-  Client* raw = client.get();
-  clients_[raw] = std::move(client);
-  ++per_address_[peer];
+  Client* raw = clients_.Add(std::make_unique<Client>(*this, peer, static_cast<ListenerKind>(kind)));
   Status s = raw->Start(std::move(fd), port, refuse);
   if (!s.ok()) {
     log::Warning("unknown[%s]: %s", peer.c_str(), s.message().c_str());
@@ -97,14 +91,7 @@ void Server::Accept(UniqueFd fd, const std::string& peer, uint16_t port, int kin
   }
 }
 
-void Server::Forget(Client* client) {
-  auto it = clients_.find(client);
-  if (it == clients_.end()) return;
-  if (--per_address_[client->peer()] == 0) per_address_.erase(client->peer());
-  // The client may be deep in its own callback: delete it on a later turn.
-  loop_->DeleteSoon(std::move(it->second));
-  clients_.erase(it);
-}
+void Server::Forget(Client* client) { clients_.Forget(*loop_, client); }
 
 std::string Server::WritePidFile() {
   std::string path = settings_->state_dir + "/smtpd.pid";
@@ -117,46 +104,20 @@ std::string Server::WritePidFile() {
 }
 
 void Server::Reload() {
-  Result<config::Config> c = config_path_.empty() ? config::Config::LoadFor("", config::kSmtpd)
-                                                  : config::Config::Load(config_path_, config::kSmtpd);
-  if (!c.ok()) {
-    log::Error("reload: %s; keeping the old configuration", c.message().c_str());
-    return;
-  }
-  auto old_tls = tls_;
-  Status s = LoadRuntime(*c);
-  if (s.ok() && old_tls && !tls_) {
-    tls_ = old_tls;  // a certificate being renewed must not switch TLS off
-    log::Warning("reload: tls_cert/tls_key missing; keeping the old certificate");
-  }
-  if (!s.ok()) {
-    log::Error("reload: %s; keeping the old configuration", s.message().c_str());
-    return;
-  }
-  config_ = std::move(c).value();
-  log::Info("reload: configuration, passwd, aliases and certificates re-read");
+  net::Reload(config_path_, config::kSmtpd, [this](const config::Config& c) { return LoadRuntime(c); }, &tls_, &config_,
+              "configuration, passwd, aliases and certificates re-read");
 }
 
 void Server::Stop() {
   if (stopping_) return;
   stopping_ = true;
   log::Info("stopping");
-  for (auto& l : listeners_) l->Disable();
   queue_manager_->Stop();
-  for (auto& [raw, client] : clients_) client->Shutdown();
+  clients_.ForEach([](Client& c) { c.Shutdown(); });
   // Sessions in the middle of a commit get a moment to answer, and mda
-  // children already running finish their delivery (and its record). This
-  // runs inside a signal callback, so it polls from a timer rather than
-  // re-entering the loop.
-  auto deadline = std::chrono::steady_clock::now() + kShutdownGrace;
-  stop_timer_ = net::Timer(*loop_, [this, deadline] {
-    if ((clients_.empty() && queue_manager_->idle()) || std::chrono::steady_clock::now() >= deadline) {
-      loop_->Stop();
-      return;
-    }
-    stop_timer_.Start(std::chrono::milliseconds(50));
-  });
-  stop_timer_.Start(std::chrono::milliseconds(0));
+  // children already running finish their delivery (and its record).
+  net::StopGracefully(*loop_, &stop_timer_, listeners_, [this] { return clients_.empty() && queue_manager_->idle(); },
+                      kShutdownGrace);
 }
 
 Status Server::Run() {

@@ -11,6 +11,7 @@
 
 #include "common/base/background.h"
 #include "common/config/config.h"
+#include "common/net/daemon.h"
 #include "common/net/event.h"
 #include "common/net/event_loop.h"
 #include "common/net/listener.h"
@@ -75,8 +76,7 @@ class Server {
   BackgroundWorker auth_worker_{2};
   std::vector<std::unique_ptr<net::Listener>> listeners_;
   std::vector<int> listener_kinds_;
-  std::map<Client*, std::unique_ptr<Client>> clients_;
-  std::map<std::string, size_t> per_address_;
+  net::ClientSet<Client> clients_;
   std::unique_ptr<QueueManager> queue_manager_;
   net::Event syncer_ev_, auth_ev_, hup_ev_, term_ev_, int_ev_, usr1_ev_;
   net::Timer stop_timer_;
