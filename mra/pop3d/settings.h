@@ -17,7 +17,7 @@ struct Settings {
   bool auth_cleartext_loopback = false;
   int max_auth_failures = 3;
   size_t max_auth_failures_per_client = 10;
-  uint64_t idle_timeout = 600;  // seconds; RFC 1939 §3: at least 10 minutes
+  uint64_t idle_timeout = 600;  // seconds
   size_t max_connections = 500;
   size_t max_connections_per_client = 20;
 };
