@@ -158,12 +158,13 @@ demo-stop:
 bench: all
 	@POSTHORN_BIN=$(abspath $(BUILD)/bin) tests/bench/mda_bench.sh
 	@POSTHORN_BIN=$(abspath $(BUILD)/bin) tests/bench/smtpd_bench.sh
+	@POSTHORN_BIN=$(abspath $(BUILD)/bin) tests/bench/pop3d_bench.sh
 
 # ---- dependencies --------------------------------------------------------
 # Debian 12 packages for the build, the tests and the benchmarks.
 DEB_PKGS := g++ make pkg-config libssl-dev libevent-dev libc-ares-dev \
 	libgtest-dev libcrypt-dev python3 mandoc whois mblaze maildrop openssl time \
-	swaks libnet-ssleay-perl curl
+	swaks libnet-ssleay-perl curl fetchmail
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \

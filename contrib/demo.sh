@@ -8,20 +8,34 @@ bin=$(cd "$1" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
 demo=$top/build/demo
 smtp=2525 submission=2587 submissions=2465
+pop3=2110 pop3s=2995
 
+# pop3d writes no pid file: the demo keeps the pid it started in
+# $demo/pop3d.pid, and signals it only while that process is still pop3d.
 stop() {
   if [ -f "$demo/spool/smtpd.pid" ]; then
     kill "$(cat "$demo/spool/smtpd.pid")" 2>/dev/null || true
     rm -f "$demo/spool/smtpd.pid"
     sleep 1
   fi
+  if [ -f "$demo/pop3d.pid" ]; then
+    pid=$(cat "$demo/pop3d.pid")
+    if [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = pop3d ]; then
+      kill "$pid" 2>/dev/null || true
+      sleep 1
+    fi
+    rm -f "$demo/pop3d.pid"
+  fi
 }
 stop
 [ "${2:-}" = stop ] && { echo "demo stopped"; exit 0; }
 
 mkdir -p "$demo"
-if [ ! -f "$demo/cert.pem" ]; then
+# The certificate names localhost and 127.0.0.1, so clients that check it
+# against the demo's own copy (curl --cacert, fetchmail sslcertfile) accept it.
+if [ ! -f "$demo/cert.pem" ] || ! openssl x509 -in "$demo/cert.pem" -noout -text | grep -q 'IP Address:127.0.0.1'; then
   openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 365 \
+    -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' \
     -keyout "$demo/key.pem" -out "$demo/cert.pem" 2>/dev/null
 fi
 echo "demo@example.org:$(openssl passwd -6 demo)" > "$demo/passwd.new" && mv "$demo/passwd.new" "$demo/passwd"
@@ -41,6 +55,8 @@ tls_key = $demo/key.pem
 listen = 127.0.0.1:$smtp/smtp 127.0.0.1:$submission/submission 127.0.0.1:$submissions/submissions
 mynetworks = 127.0.0.0/8
 retry_min = 30s
+[pop3d]
+listen = 127.0.0.1:$pop3/pop3 127.0.0.1:$pop3s/pop3s
 CONF
 
 "$bin/smtpd" -c "$demo/posthorn.conf" -f > "$demo/smtpd.log" 2>&1 &
@@ -50,9 +66,27 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 done
 [ -f "$demo/spool/smtpd.pid" ] || { echo "smtpd did not start:"; cat "$demo/smtpd.log"; exit 1; }
 
+"$bin/pop3d" -c "$demo/posthorn.conf" -f > "$demo/pop3d.log" 2>&1 &
+echo $! > "$demo/pop3d.pid"
+# pop3d logs one "listening on" line per listener once it serves them;
+# give it up to 10 seconds on a busy machine.
+listening() { [ "$(grep -c 'listening on' "$demo/pop3d.log")" -ge 2 ]; }
+i=0
+while ! listening && [ $i -lt 50 ] && kill -0 "$(cat "$demo/pop3d.pid")" 2>/dev/null; do
+  sleep 0.2
+  i=$((i + 1))
+done
+listening || {
+  echo "pop3d did not start:"; cat "$demo/pop3d.log"
+  kill "$(cat "$demo/pop3d.pid")" 2>/dev/null || true
+  rm -f "$demo/pop3d.pid"
+  exit 1
+}
+
 cat <<TEXT
-Posthorn demo running (logs: $demo/smtpd.log)
+Posthorn demo running (logs: $demo/smtpd.log, $demo/pop3d.log)
   smtpd   127.0.0.1:$smtp (smtp)  :$submission (submission, STARTTLS)  :$submissions (submissions, TLS)
+  pop3d   127.0.0.1:$pop3 (pop3, STLS)  :$pop3s (pop3s, TLS)
   user    demo@example.org, password "demo"; postmaster@ and abuse@ are aliases of it
   mail    $demo/mail/example.org/demo/new/
 
@@ -63,6 +97,12 @@ Send a message:
   curl smtp://127.0.0.1:$smtp --mail-from you@example.net --mail-rcpt demo@example.org -T message.txt
 
 See the queue:   $bin/mailq -C $demo/posthorn.conf
-Read the mail:   mlist $demo/mail/example.org/demo | mscan   (mblaze), or mutt -f $demo/mail/example.org/demo
+Read the mail over POP3 (the list, then message 1; -k: the certificate is self-signed):
+  curl -k pop3s://127.0.0.1:$pop3s/ -u demo@example.org:demo
+  curl -k pop3s://127.0.0.1:$pop3s/1 -u demo@example.org:demo
+  curl --ssl-reqd --cacert $demo/cert.pem pop3://127.0.0.1:$pop3/1 -u demo@example.org:demo
+  fetchmail -a -k -p POP3 -P $pop3s --ssl --sslcertfile $demo/cert.pem -u demo@example.org --mda "$bin/mda -m $demo/fetched" localhost
+    (asks for the password; copies every message into $demo/fetched/new/ and leaves them on the server)
+Or from the Maildir: mlist $demo/mail/example.org/demo | mscan   (mblaze), or mutt -f $demo/mail/example.org/demo
 Stop the demo:   make demo-stop
 TEXT

@@ -116,12 +116,12 @@ void Client::Login(const std::string& user, const std::string& password, int fai
     session_->OnLogin(LoginOutcome::kAddressLimited, {});
     return AfterInput();
   }
-  struct Outcome {
+  struct Checked {
     bool ok = false;
     std::string user;  // lower-cased, for the lock and the logs
-    Result<Maildrop> drop = Error{"not opened"};
+    Result<std::string> maildir = Error{"not checked"};
   };
-  auto out = std::make_shared<Outcome>();
+  auto out = std::make_shared<Checked>();
   std::weak_ptr<bool> alive = alive_;
   server_.auth_worker().Submit(
       [out, user, password, passwd = server_.passwd(), settings = settings_] {
@@ -129,42 +129,53 @@ void Client::Login(const std::string& user, const std::string& password, int fai
         if (!a.ok() || !auth::Authenticate(*passwd, user, password)) return;
         out->ok = true;
         out->user = AsciiLower(a->ToString());
-        Result<std::string> maildir = maildir::ExpandTemplate(settings->maildir, *a);
-        out->drop = maildir.ok() ? Maildrop::Open(*maildir) : Result<Maildrop>(maildir.error());
+        out->maildir = maildir::ExpandTemplate(settings->maildir, *a);
       },
       [this, alive, out, failures] {
         if (alive.expired()) return;
-        LoggedIn(out->ok, out->user, std::move(out->drop), failures);
+        if (!out->ok) return LoginFailed(failures);
+        if (!out->maildir.ok()) return LoginAnswer(LoginOutcome::kMailboxError, out->user + ": " + out->maildir.message());
+        if (!server_.Lock(out->user)) return LoginAnswer(LoginOutcome::kInUse, "");
+        locked_user_ = out->user;
+        OpenMaildrop(*out->maildir);
       });
 }
 
-void Client::LoggedIn(bool password_ok, const std::string& user, Result<Maildrop> drop, int failures) {
-  if (!password_ok) {
-    server_.failures().Failed(peer_, ::time(nullptr));
-    // Each failure costs the client a little more time.
-    auth_delay_ = net::Timer(server_.loop(), [this] {
-      session_->OnLogin(LoginOutcome::kFailed, {});
-      AfterInput();
-    });
-    auth_delay_.Start(std::chrono::seconds(1 + failures));
-    return;
-  }
-  LoginOutcome outcome = LoginOutcome::kOk;
-  Listing listing;
-  if (!drop.ok()) {
-    log::Error("%s: %s", user.c_str(), drop.message().c_str());
-    outcome = LoginOutcome::kMailboxError;
-  } else if (!server_.Lock(user)) {
-    outcome = LoginOutcome::kInUse;
-  } else {
-    locked_user_ = user;
-    maildrop_ = std::make_shared<const Maildrop>(std::move(drop).value());
-    for (const DropMessage& m : maildrop_->messages()) {
-      listing.sizes.push_back(m.size);
-      listing.uids.push_back(m.uid);
-    }
-  }
-  session_->OnLogin(outcome, std::move(listing));
+void Client::LoginFailed(int failures) {
+  server_.failures().Failed(peer_, ::time(nullptr));
+  // Each failure costs the client a little more time.
+  auth_delay_ = net::Timer(server_.loop(), [this] { LoginAnswer(LoginOutcome::kFailed, ""); });
+  auth_delay_.Start(std::chrono::seconds(1 + failures));
+}
+
+// The listing reads the directories (and files without ,W=): a disk
+// worker's job, after the lock, so a refused second session costs nothing.
+void Client::OpenMaildrop(const std::string& maildir) {
+  auto drop = std::make_shared<Result<Maildrop>>(Error{"not opened"});
+  std::weak_ptr<bool> alive = alive_;
+  server_.disk_worker().Submit([drop, maildir] { *drop = Maildrop::Open(maildir); },
+                               [this, alive, drop] {
+                                 if (alive.expired()) return;
+                                 if (!drop->ok()) {
+                                   server_.Unlock(locked_user_);
+                                   std::string why = locked_user_ + ": " + drop->message();
+                                   locked_user_.clear();
+                                   return LoginAnswer(LoginOutcome::kMailboxError, why);
+                                 }
+                                 maildrop_ = std::make_shared<const Maildrop>(std::move(*drop).value());
+                                 Listing listing;
+                                 for (const DropMessage& m : maildrop_->messages()) {
+                                   listing.sizes.push_back(m.size);
+                                   listing.uids.push_back(m.uid);
+                                 }
+                                 session_->OnLogin(LoginOutcome::kOk, std::move(listing));
+                                 AfterInput();
+                               });
+}
+
+void Client::LoginAnswer(LoginOutcome outcome, const std::string& error) {
+  if (!error.empty()) log::Error("%s", error.c_str());
+  session_->OnLogin(outcome, {});
   AfterInput();
 }
 
@@ -241,14 +252,19 @@ void Client::Update(const std::vector<bool>& deleted, const std::vector<bool>& r
     session_->OnUpdated(true, 0);
     return;
   }
-  auto removed = std::make_shared<Result<size_t>>(size_t{0});
+  struct Outcome {
+    size_t removed = 0;
+    std::string error;
+  };
+  auto out = std::make_shared<Outcome>();
   std::weak_ptr<bool> alive = alive_;
-  server_.disk_worker().Submit([removed, drop = maildrop_, deleted, retrieved] { *removed = drop->Update(deleted, retrieved); },
-                               [this, alive, removed] {
-                                 if (alive.expired()) return;
-                                 if (!removed->ok()) log::Error("%s: %s", locked_user_.c_str(), removed->message().c_str());
-                                 session_->OnUpdated(removed->ok(), removed->ok() ? **removed : 0);
-                               });
+  server_.disk_worker().Submit(
+      [out, drop = maildrop_, deleted, retrieved] { out->removed = drop->Update(deleted, retrieved, &out->error); },
+      [this, alive, out] {
+        if (alive.expired()) return;
+        if (!out->error.empty()) log::Error("%s: %s", locked_user_.c_str(), out->error.c_str());
+        session_->OnUpdated(out->error.empty(), out->removed);
+      });
 }
 
 }  // namespace posthorn::pop3d

@@ -51,7 +51,10 @@ class Client : public SessionHost {
 
   void OnRead(evbuffer* input);
   void AfterInput();
-  void LoggedIn(bool password_ok, const std::string& user, Result<Maildrop> drop, int failures);
+  void LoginFailed(int failures);
+  void OpenMaildrop(const std::string& maildir);
+  // A login that ends without a maildrop; `error` is logged.
+  void LoginAnswer(LoginOutcome outcome, const std::string& error);
   // A worker reads and encodes the next chunk; the loop sends it.
   void NextChunk();
   static void FillChunk(Transfer& t);  // on the worker

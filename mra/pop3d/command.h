@@ -22,6 +22,8 @@ struct Command {
 
 // RFC 2449 §4: a command line is at most 255 octets with its CRLF.
 inline constexpr size_t kMaxCommandLine = 255;
+// A SASL response line after "+ " (base64 of user and password).
+inline constexpr size_t kMaxSaslLine = 4096;
 
 Command ParseCommand(std::string_view line);
 

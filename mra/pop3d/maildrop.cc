@@ -88,7 +88,9 @@ Result<Maildrop> Maildrop::Open(const std::string& maildir) {
       } else {
         Result<uint64_t> size = CountWireSize(dir + "/" + name);
         if (!size.ok()) {
-          if (size.error().errnum == ENOENT) continue;  // removed meanwhile
+          // Removed meanwhile, or not a message (a directory, a symlink).
+          int e = size.error().errnum;
+          if (e == ENOENT || e == EISDIR || e == ELOOP) continue;
           return size.error();
         }
         m.size = *size;
@@ -107,56 +109,58 @@ uint64_t Maildrop::total_size() const {
   return total;
 }
 
-std::string Maildrop::Locate(size_t i) const {
+std::string Maildrop::Locate(size_t i, std::map<std::string, std::string>* moved) const {
   const DropMessage& m = messages_[i];
   std::string path = maildir_ + "/" + m.sub + "/" + m.name;
   if (::access(path.c_str(), F_OK) == 0) return path;
   // A reader moved it (new/ -> cur/) or changed its flags: same unique part.
-  std::string_view base = maildir::BaseName(m.name);
-  for (const char* sub : {"cur", "new"}) {
-    Result<std::vector<std::string>> names = ListDir(maildir_ + "/" + sub);
-    if (!names.ok()) continue;
-    for (const std::string& n : *names) {
-      if (maildir::BaseName(n) == base) return maildir_ + "/" + sub + "/" + n;
+  if (moved->empty()) {
+    for (const char* sub : {"new", "cur"}) {
+      Result<std::vector<std::string>> names = ListDir(maildir_ + "/" + sub);
+      if (!names.ok()) continue;
+      for (const std::string& n : *names) (*moved)[std::string(maildir::BaseName(n))] = maildir_ + "/" + sub + "/" + n;
     }
+    if (moved->empty()) (*moved)[""] = "";  // listed, and nothing there
   }
-  return "";
+  auto it = moved->find(std::string(maildir::BaseName(m.name)));
+  return it == moved->end() ? "" : it->second;
 }
 
 Result<UniqueFd> Maildrop::OpenMessage(size_t i) const {
-  std::string path = Locate(i);
+  std::map<std::string, std::string> moved;
+  std::string path = Locate(i, &moved);
   if (path.empty()) return Error{"message " + messages_[i].name + " is gone", ENOENT};
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (!fd.valid()) return SysError("cannot open " + path, errno);
   return fd;
 }
 
-Result<size_t> Maildrop::Update(const std::vector<bool>& deleted, const std::vector<bool>& retrieved) const {
+size_t Maildrop::Update(const std::vector<bool>& deleted, const std::vector<bool>& retrieved, std::string* error) const {
   size_t removed = 0;
-  std::string failure;
+  std::map<std::string, std::string> moved;
   for (size_t i = 0; i < messages_.size(); ++i) {
     if (i < deleted.size() && deleted[i]) {
-      std::string path = Locate(i);
+      std::string path = Locate(i, &moved);
       if (path.empty() || ::unlink(path.c_str()) == 0 || errno == ENOENT) {
         ++removed;
-      } else if (failure.empty()) {
-        failure = SysError("cannot remove " + path, errno).message;
+      } else if (error->empty()) {
+        *error = SysError("cannot remove " + path, errno).message;
       }
       continue;
     }
     if (i >= retrieved.size() || !retrieved[i]) continue;
-    std::string path = Locate(i);
+    std::string path = Locate(i, &moved);
     if (path.empty()) continue;
     std::string name = path.substr(path.rfind('/') + 1);
     maildir::Flags flags = maildir::Flags::FromName(name);
-    if (flags.seen && path.find("/cur/") != std::string::npos) continue;
+    bool in_cur = path.compare(path.size() - name.size() - 5, 5, "/cur/") == 0;
+    if (flags.seen && in_cur) continue;
     flags.seen = true;
     // Seen is a courtesy to IMAP clients: a failure here loses nothing.
     (void)RenameNoReplace(path, maildir_ + "/cur/" + maildir::NameWithFlags(name, flags));
   }
   // Removals that a crash undoes would come back as new mail: flush them.
   for (const char* sub : {"new", "cur"}) (void)maildir::SyncDir(maildir_ + "/" + sub);
-  if (!failure.empty()) return Error{failure};
   return removed;
 }
 

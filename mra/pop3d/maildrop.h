@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,14 +43,15 @@ class Maildrop {
 
   // QUIT (RFC 1939 §6): removes the messages marked deleted, and marks the
   // ones retrieved and kept as seen (new/ -> cur/ with S), as Dovecot does,
-  // so an IMAP client shows them read. Returns how many were removed; a
-  // message already gone counts as removed. Fails if one could not be.
-  Result<size_t> Update(const std::vector<bool>& deleted, const std::vector<bool>& retrieved) const;
+  // so an IMAP client shows them read. Returns how many were removed (one
+  // already gone counts); `error` says why one could not be.
+  size_t Update(const std::vector<bool>& deleted, const std::vector<bool>& retrieved, std::string* error) const;
 
  private:
   // The current path of message `i`: where it was, or found again by its
-  // unique part after a rename; "" when it is gone.
-  std::string Locate(size_t i) const;
+  // unique part after a rename (`moved`: the listing of new/ and cur/ by
+  // unique part, read once when first needed); "" when it is gone.
+  std::string Locate(size_t i, std::map<std::string, std::string>* moved) const;
 
   std::string maildir_;
   std::vector<DropMessage> messages_;

@@ -47,14 +47,17 @@ size_t Session::OnInput(std::string_view input) {
 }
 
 size_t Session::ConsumeLine(std::string_view input) {
+  // RFC 5034 §4 limits commands, AUTH's initial response included, to
+  // RFC 2449's 255 octets, but not the response after "+ ".
+  size_t limit = state_ == State::kSaslResponse ? kMaxSaslLine : kMaxCommandLine;
   size_t lf = input.find('\n');
   if (lf == std::string_view::npos) {
     // No line end yet: wait for it, unless the line is already too long.
-    if (input.size() < kMaxCommandLine && !discarding_) return 0;
+    if (input.size() < limit && !discarding_) return 0;
     discarding_ = true;
     return input.size();
   }
-  if (discarding_ || lf + 1 > kMaxCommandLine) {
+  if (discarding_ || lf + 1 > limit) {
     discarding_ = false;
     Error("Line too long");
     return lf + 1;
@@ -70,8 +73,17 @@ size_t Session::ConsumeLine(std::string_view input) {
 }
 
 void Session::OnShutdown() {
-  if (waiting() || closing()) return;
+  if (closing()) return;
+  if (waiting()) {
+    // Said when the host answers; a QUIT being applied finishes instead.
+    if (after_wait_ != State::kClosing) shutdown_pending_ = true;
+    return;
+  }
   Fatal("[SYS/TEMP] Server shutting down");
+}
+
+void Session::AfterWait() {
+  if (shutdown_pending_ && !waiting() && !closing()) Fatal("[SYS/TEMP] Server shutting down");
 }
 
 void Session::Dispatch(const Command& c) {
@@ -137,6 +149,7 @@ void Session::OnTlsStarted() {
   info_.tls = true;
   pending_user_.clear();
   Enter(State::kAuthorization);
+  AfterWait();
 }
 
 void Session::Pass(const std::string& password) {
@@ -174,6 +187,11 @@ void Session::StartLogin(const std::string& user, const std::string& password, c
 void Session::OnLogin(LoginOutcome outcome, Listing listing) {
   if (state_ != State::kWaiting) return;
   Enter(State::kAuthorization);
+  LoginAnswer(outcome, std::move(listing));
+  AfterWait();
+}
+
+void Session::LoginAnswer(LoginOutcome outcome, Listing listing) {
   std::string who = "unknown[" + info_.client_addr + "]: ";
   std::string what = "user=<" + login_user_ + ">, method=" + login_method_;
   switch (outcome) {
@@ -307,6 +325,11 @@ void Session::Retrieve(const Command& c, bool top) {
 void Session::OnSent(bool ok, bool started) {
   if (state_ != State::kWaiting) return;
   Enter(State::kTransaction);
+  SentAnswer(ok, started);
+  AfterWait();
+}
+
+void Session::SentAnswer(bool ok, bool started) {
   if (ok) {
     if (sending_retr_) {
       retrieved_[sending_] = true;

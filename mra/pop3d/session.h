@@ -116,6 +116,10 @@ class Session {
   void Auth(const Command& c);
   void SaslResponse(std::string_view line);
   void StartLogin(const std::string& user, const std::string& password, const std::string& method);
+  void LoginAnswer(LoginOutcome outcome, Listing listing);
+  void SentAnswer(bool ok, bool started);
+  // A shutdown that came while waiting is carried out once the wait ends.
+  void AfterWait();
   bool LoginAllowed() const;
   // A message number argument that names a message not deleted.
   std::optional<size_t> Message(const Command& c, size_t arg);
@@ -138,6 +142,7 @@ class Session {
   int errors_ = 0;
   int auth_failures_ = 0;
   bool discarding_ = false;  // skipping the rest of an over-long line
+  bool shutdown_pending_ = false;
 
   Listing listing_;
   std::vector<bool> deleted_, retrieved_;
