@@ -7,7 +7,6 @@ disk afterwards.
 """
 import os
 import poplib
-import re
 import shutil
 import subprocess
 import unittest
@@ -46,6 +45,11 @@ class ClientTestCase(Pop3dTestCase):
 def lines_of(data):
     """poplib's view of a message: its lines, without line ends."""
     return data.split(b"\n")[:-1]
+
+
+def wire_len(data):
+    """poplib's octet count: each line with CRLF."""
+    return len(data) + data.count(b"\n")
 
 
 class PoplibTest(ClientTestCase):
@@ -114,10 +118,6 @@ class PoplibTest(ClientTestCase):
         p = self.pop("pop3s")
         p.user(BOB)
         self.assertPopError(b"-ERR [AUTH] Authentication failed", p.pass_, "nope")
-
-
-def wire_len(data):
-    return len(data) + data.count(b"\n")
 
 
 @unittest.skipUnless(shutil.which("curl"), "curl is not installed")
