@@ -12,6 +12,22 @@ Result<std::shared_ptr<const TlsContext>> LoadOptionalTls(const std::string& cer
   return TlsContext::LoadServer(cert, key);
 }
 
+Result<std::vector<ListenSpec>> ListenSpecs(const config::Config& config, std::string_view default_listen) {
+  std::string value;
+  for (const std::string& w : config.List("listen")) value += w + " ";
+  Result<std::vector<ListenSpec>> specs = ParseListen(value.empty() ? default_listen : value);
+  if (!specs.ok()) return Error{config.Where("listen") + ": " + specs.message()};
+  return specs;
+}
+
+Status EnableListeners(const std::vector<std::unique_ptr<Listener>>& listeners) {
+  for (const auto& l : listeners) {
+    if (Status s = l->Enable(); !s.ok()) return s;
+    log::Info("listening on %s", l->spec().ToString().c_str());
+  }
+  return Status::Ok();
+}
+
 void Reload(const std::string& path, unsigned program, const std::function<Status(const config::Config&)>& apply,
             std::shared_ptr<const TlsContext>* tls, config::Config* config, const std::string& what) {
   Result<config::Config> c = path.empty() ? config::Config::LoadFor("", program) : config::Config::Load(path, program);

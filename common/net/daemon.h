@@ -16,9 +16,11 @@
 
 #include "common/base/result.h"
 #include "common/config/config.h"
+#include "common/log/log.h"
 #include "common/net/event.h"
 #include "common/net/connection.h"
 #include "common/net/event_loop.h"
+#include "common/net/listen_spec.h"
 #include "common/net/listener.h"
 #include "common/net/tls.h"
 
@@ -28,6 +30,13 @@ namespace posthorn::net {
 // does (STARTTLS-style listeners then run without TLS; implicit-TLS ones
 // refuse to start); an error when they are there but unusable.
 Result<std::shared_ptr<const TlsContext>> LoadOptionalTls(const std::string& cert, const std::string& key);
+
+// The `listen` key's entries, or `default_listen` when it is empty; errors
+// name the config line.
+Result<std::vector<ListenSpec>> ListenSpecs(const config::Config& config, std::string_view default_listen);
+
+// Starts accepting on every listener, logging "listening on SPEC".
+Status EnableListeners(const std::vector<std::unique_ptr<Listener>>& listeners);
 
 // SIGHUP (contract 7): re-reads the configuration (`path`, "" for the
 // default) and hands it to `apply`, which loads what depends on it. On any
@@ -60,11 +69,27 @@ class ConnectionCounts {
 template <typename Client>
 class ClientSet {
  public:
-  Client* Add(std::unique_ptr<Client> client) {
+  enum class Refusal { kNone, kShuttingDown, kTooMany, kTooManyFromAddress };
+  // Whether a new connection from `peer` is turned away, and why.
+  Refusal Check(const std::string& peer, bool stopping, size_t max_total, size_t max_per_address, bool exempt) const {
+    if (stopping) return Refusal::kShuttingDown;
+    if (clients_.size() >= max_total) return Refusal::kTooMany;
+    if (counts_.of(peer) >= max_per_address && !exempt) return Refusal::kTooManyFromAddress;
+    return Refusal::kNone;
+  }
+  // Adds `client` and runs `start` (which greets, or refuses saying
+  // `refuse`); a client that cannot start is logged and forgotten.
+  void Admit(EventLoop& loop, std::unique_ptr<Client> client, const std::string& refuse,
+             const std::function<Status(Client&)>& start) {
     Client* raw = client.get();
-    counts_.Opened(raw->peer());
+    const std::string peer = raw->peer();
+    if (!refuse.empty()) log::Warning("refusing unknown[%s]: %s", peer.c_str(), refuse.c_str());
+    counts_.Opened(peer);
     clients_[raw] = std::move(client);
-    return raw;
+    if (Status s = start(*raw); !s.ok()) {
+      log::Warning("unknown[%s]: %s", peer.c_str(), s.message().c_str());
+      Forget(loop, raw);
+    }
   }
   // The client may be deep in its own callback: it is deleted on a later
   // turn of `loop`.

@@ -42,10 +42,8 @@ Status Server::LoadRuntime(const config::Config& config) {
 }
 
 Status Server::BindListeners() {
-  std::string value;
-  for (const std::string& w : config_.List("listen")) value += w + " ";
-  Result<std::vector<net::ListenSpec>> specs = net::ParseListen(value.empty() ? kDefaultListen : value);
-  if (!specs.ok()) return Error{config_.Where("listen") + ": " + specs.message()};
+  Result<std::vector<net::ListenSpec>> specs = net::ListenSpecs(config_, kDefaultListen);
+  if (!specs.ok()) return specs.error();
   for (const net::ListenSpec& spec : *specs) {
     if (spec.kind != "pop3" && spec.kind != "pop3s")
       return Error{config_.Where("listen") + ": unknown listener kind '" + spec.kind + "' (pop3 or pop3s)"};
@@ -63,17 +61,17 @@ Status Server::BindListeners() {
 }
 
 void Server::Accept(UniqueFd fd, const std::string& peer, uint16_t port, bool implicit_tls) {
+  using Refusal = net::ClientSet<Client>::Refusal;
   std::string refuse;
-  if (stopping_) refuse = "Server shutting down";
-  else if (clients_.size() >= settings_->max_connections) refuse = "Too many connections";
-  else if (clients_.of(peer) >= settings_->max_connections_per_client) refuse = "Too many connections from your address";
-  if (!refuse.empty()) log::Warning("refusing unknown[%s]: %s", peer.c_str(), refuse.c_str());
-  Client* raw = clients_.Add(std::make_unique<Client>(*this, peer));
-  Status s = raw->Start(std::move(fd), port, implicit_tls, refuse);
-  if (!s.ok()) {
-    log::Warning("unknown[%s]: %s", peer.c_str(), s.message().c_str());
-    Forget(raw);
+  switch (clients_.Check(peer, stopping_, settings_->max_connections, settings_->max_connections_per_client, false)) {
+    case Refusal::kNone: break;
+    case Refusal::kShuttingDown: refuse = "Server shutting down"; break;
+    case Refusal::kTooMany: refuse = "Too many connections"; break;
+    case Refusal::kTooManyFromAddress: refuse = "Too many connections from your address"; break;
   }
+  clients_.Admit(*loop_, std::make_unique<Client>(*this, peer), refuse, [&](Client& c) {
+    return c.Start(std::move(fd), port, implicit_tls, refuse);
+  });
 }
 
 void Server::Forget(Client* client) { clients_.Forget(*loop_, client); }
@@ -107,10 +105,7 @@ Status Server::Run() {
   for (net::Event* e : {&auth_ev_, &disk_ev_, &hup_ev_, &term_ev_, &int_ev_}) {
     if (Status s = e->Add(); !s.ok()) return s;
   }
-  for (auto& l : listeners_) {
-    if (Status s = l->Enable(); !s.ok()) return s;
-    log::Info("listening on %s", l->spec().ToString().c_str());
-  }
+  if (Status s = net::EnableListeners(listeners_); !s.ok()) return s;
   return loop_->Run();
 }
 

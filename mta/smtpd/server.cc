@@ -58,10 +58,8 @@ Status Server::LoadRuntime(const config::Config& config) {
 }
 
 Status Server::BindListeners() {
-  std::string value;
-  for (const std::string& w : config_.List("listen")) value += w + " ";
-  Result<std::vector<net::ListenSpec>> specs = net::ParseListen(value.empty() ? kDefaultListen : value);
-  if (!specs.ok()) return Error{config_.Where("listen") + ": " + specs.message()};
+  Result<std::vector<net::ListenSpec>> specs = net::ListenSpecs(config_, kDefaultListen);
+  if (!specs.ok()) return specs.error();
   for (const net::ListenSpec& spec : *specs) {
     Result<ListenerKind> kind = KindOf(spec.kind);
     if (!kind.ok()) return Error{config_.Where("listen") + ": " + kind.message()};
@@ -77,18 +75,18 @@ Status Server::BindListeners() {
 }
 
 void Server::Accept(UniqueFd fd, const std::string& peer, uint16_t port, int kind) {
+  using Refusal = net::ClientSet<Client>::Refusal;
+  const Limits& l = settings_->limits;
   std::string refuse;
-  if (stopping_) refuse = "Service shutting down";
-  else if (clients_.size() >= settings_->limits.max_connections) refuse = "Error: too many connections";
-  else if (clients_.of(peer) >= settings_->limits.max_connections_per_client && !settings_->mynetworks.Contains(peer))
-    refuse = "Error: too many connections from your address";
-  if (!refuse.empty()) log::Warning("refusing unknown[%s]: %s", peer.c_str(), refuse.c_str());
-  Client* raw = clients_.Add(std::make_unique<Client>(*this, peer, static_cast<ListenerKind>(kind)));
-  Status s = raw->Start(std::move(fd), port, refuse);
-  if (!s.ok()) {
-    log::Warning("unknown[%s]: %s", peer.c_str(), s.message().c_str());
-    Forget(raw);
+  switch (clients_.Check(peer, stopping_, l.max_connections, l.max_connections_per_client,
+                         settings_->mynetworks.Contains(peer))) {
+    case Refusal::kNone: break;
+    case Refusal::kShuttingDown: refuse = "Service shutting down"; break;
+    case Refusal::kTooMany: refuse = "Error: too many connections"; break;
+    case Refusal::kTooManyFromAddress: refuse = "Error: too many connections from your address"; break;
   }
+  clients_.Admit(*loop_, std::make_unique<Client>(*this, peer, static_cast<ListenerKind>(kind)), refuse,
+                 [&](Client& c) { return c.Start(std::move(fd), port, refuse); });
 }
 
 void Server::Forget(Client* client) { clients_.Forget(*loop_, client); }
@@ -148,10 +146,7 @@ Status Server::Run() {
   queue_manager_ = std::make_unique<QueueManager>(*this);
   if (Status s = queue_manager_->Start(); !s.ok()) return s;
   WritePidFile();
-  for (auto& l : listeners_) {
-    if (Status s = l->Enable(); !s.ok()) return s;
-    log::Info("listening on %s", l->spec().ToString().c_str());
-  }
+  if (Status s = net::EnableListeners(listeners_); !s.ok()) return s;
   Status result = loop_->Run();
   ::unlink((settings_->state_dir + "/smtpd.pid").c_str());  // no stale pid for -q to signal
   return result;
