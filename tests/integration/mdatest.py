@@ -26,6 +26,10 @@ import tempfile
 import time
 import unittest
 
+import daemontest
+# The plain helpers the daemons' tests use too; the test_mda_*.py files take them from here.
+from daemontest import current_user, entries, read  # noqa: F401
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get("POSTHORN_BIN") or os.path.join(HERE, "..", "..", "build", "bin")
 MDA = os.path.join(BIN, "mda")
@@ -52,24 +56,12 @@ MESSAGE = b"From: alice@example.net\nTo: bob@example.org\nSubject: hello\n\nHell
 Run = collections.namedtuple("Run", "code out err")
 
 
-def current_user():
-    return pwd.getpwuid(os.geteuid()).pw_name
-
-
 def user_exists(name):
     try:
         pwd.getpwnam(name)
         return True
     except KeyError:
         return False
-
-
-def entries(directory):
-    """Names in `directory` (not starting with '.'), sorted; [] if it is missing."""
-    try:
-        return sorted(n for n in os.listdir(directory) if not n.startswith("."))
-    except FileNotFoundError:
-        return []
 
 
 def new_files(maildir):
@@ -84,21 +76,10 @@ def cur_files(maildir):
     return entries(os.path.join(maildir, "cur"))
 
 
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
 def wait_for(condition, timeout=10.0, what="condition"):
-    """Polls `condition` until it returns something true; fails after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.005)
+    """daemontest's wait_for, polling every 5 ms: the mda tests watch
+    short-lived files and processes."""
+    return daemontest.wait_for(condition, timeout, what, interval=0.005)
 
 
 class MdaTestCase(unittest.TestCase):

@@ -1,4 +1,5 @@
-"""Shared scaffolding for the pop3d integration tests (tests/integration/test_pop3d_*.py).
+"""Scaffolding for the pop3d integration tests (tests/integration/test_pop3d_*.py),
+over daemontest's (which smtpdtest shares).
 
 Every test gets its own temporary directory with a posthorn.conf, a passwd
 with bob@example.org and alice@example.org (password PASSWORD), a TLS
@@ -7,17 +8,17 @@ own pop3d on two free loopback ports (pop3 with STLS, pop3s), started with -f
 so its log lines go to DIR/pop3d.log. tearDown stops it with SIGTERM and
 checks that it exits 0.
 
-The raw client is smtpdtest's Conn, so a POP3 session is written as a
-dialog the same way (`C:` sends a line + CRLF, `C>` sends bytes, `S:` wants
-one reply line exactly, `S~` one line matching a regex):
+A POP3 session is written as a dialog (daemontest's module docstring has
+the C:/C>/S:/S~ syntax), with Pop3Conn's helpers for the steps that recur:
 
     c = self.login()
     c.dialog('''
         C: STAT
         S: +OK 2 345
-        C: DELE 1
-        S: +OK Marked to be deleted
     ''')
+    c.dele(1)                # C: DELE 1 / S: +OK Marked to be deleted
+    c.retr(2, m2)            # the exact bytes of m2's RETR reply
+    c.quit(deleted=1)        # C: QUIT / S: +OK Bye, 1 messages deleted, and the close
 
 Messages are put into a Maildir with deliver(), which writes the file the
 way mda does (LF line ends, a Dovecot-style `,S=size,W=wire size` name) and
@@ -28,22 +29,12 @@ import base64
 import itertools
 import os
 import re
-import signal
-import socket
-import subprocess
-import tempfile
-import shutil
-import unittest
 
-# The helpers smtpdtest already has: one certificate and password hash per
-# process, free ports, the client TLS context, the raw dialog client.
-from smtpdtest import (PASSWORD, Conn, SmtpdTestCase, client_tls_context, current_user, entries, free_ports,
-                       read, tls_material, wait_for)
+# What the test_pop3d_*.py files take from here but daemontest defines.
+from daemontest import (BIN, MDA, PASSWORD, Conn, DaemonTestCase, client_tls_context, current_user,  # noqa: F401
+                        entries, read, wait_for)
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-BIN = os.path.realpath(os.environ.get("POSTHORN_BIN") or os.path.join(HERE, "..", "..", "build", "bin"))
 POP3D = os.path.join(BIN, "pop3d")
-MDA = os.path.join(BIN, "mda")
 
 GREETING = "+OK Posthorn POP3 server ready"
 BOB, ALICE = "bob@example.org", "alice@example.org"
@@ -59,6 +50,7 @@ UNKNOWN = "-ERR Unknown command"
 INVALID = "-ERR Invalid arguments"
 NO_SUCH = "-ERR No such message"
 SHUTTING_DOWN = "-ERR [SYS/TEMP] Server shutting down"
+LOGGED_IN = "+OK Logged in, %d messages (%d octets)"   # % (messages, octets)
 
 # CAPA's lines (RFC 2449), in the contract's order, in each situation.
 CAPA_CLEARTEXT = ["TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "STLS", "IMPLEMENTATION Posthorn"]
@@ -68,6 +60,27 @@ CAPA_LOOPBACK = ["TOP", "UIDL", "USER", "RESP-CODES", "AUTH-RESP-CODE", "PIPELIN
                  "IMPLEMENTATION Posthorn"]
 CAPA_NO_CERT = ["TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "IMPLEMENTATION Posthorn"]
 CAPA_TRANSACTION = ["TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "IMPLEMENTATION Posthorn"]
+
+# Parts of the test messages, shared by the test files so that each spells
+# out only what its messages are there to show. All stored bytes: LF line ends.
+FIRST_HEADER = (b"From: Alice <alice@example.org>\n"      # a plain header, then the body's first line
+                b"To: Bob <bob@example.org>\n"
+                b"Subject: first\n"
+                b"\n"
+                b"Hello Bob.\n")
+FOLDED_HEADER = (b"From: carol@example.net\n"             # a header with a folded field
+                 b"To: bob@example.org\n"
+                 b"Subject: second\n"
+                 b"X-Folded: one\n"
+                 b"\ttwo\n"
+                 b"\n")
+
+
+def large_message(lines, dot_every, filler):
+    """A long message: `lines` numbered body lines ending in `filler`, every
+    `dot_every`th starting with a dot (which RETR must stuff)."""
+    return b"Subject: third\nFrom: dave@example.net\n\n" + b"".join(
+        b"%sline %05d %s\n" % (b"." if i % dot_every == 0 else b"", i, filler) for i in range(lines))
 
 
 def b64(text):
@@ -93,6 +106,35 @@ def capa_lines(lines):
     return ["+OK Capability list follows"] + list(lines) + ["."]
 
 
+def crlf(lines):
+    """`lines` as the bytes on the wire, each ended with CRLF."""
+    return "".join(l + "\r\n" for l in lines).encode()
+
+
+def numbered(msgs):
+    """[(message number, Msg)]: `msgs` is a list numbered from 1, or a
+    {number: Msg} dict for a listing with gaps (messages marked deleted)."""
+    return sorted(msgs.items()) if isinstance(msgs, dict) else list(enumerate(msgs, 1))
+
+
+def list_lines(msgs):
+    """The lines of the reply to LIST when the session holds `msgs`."""
+    pairs = numbered(msgs)
+    return (["+OK %d messages (%d octets)" % (len(pairs), sum(m.size for _, m in pairs))]
+            + ["%d %d" % (n, m.size) for n, m in pairs] + ["."])
+
+
+def uidl_lines(msgs):
+    """The lines of the reply to UIDL when the session holds `msgs`."""
+    return ["+OK"] + ["%d %s" % (n, m.uid) for n, m in numbered(msgs)] + ["."]
+
+
+def make_maildir(path):
+    """An empty Maildir (tmp/, new/, cur/) at `path`."""
+    for sub in ("tmp", "new", "cur"):
+        os.makedirs(os.path.join(path, sub))
+
+
 class Msg:
     """One message file put into a Maildir by Pop3dTestCase.deliver()."""
 
@@ -116,7 +158,8 @@ class Msg:
 
 
 class Pop3Conn(Conn):
-    """smtpdtest's Conn with the reads POP3's multi-line replies need."""
+    """daemontest's Conn with the reads POP3's multi-line replies need, and
+    the steps of a session that many tests take the same way."""
 
     def stls(self):
         """STLS and the TLS handshake."""
@@ -130,6 +173,59 @@ class Pop3Conn(Conn):
         """CAPA; the reply must list exactly `lines`."""
         self.cmd("CAPA")
         self.expect(*capa_lines(lines))
+
+    def user_pass(self, reply=None, user=BOB, password=PASSWORD, match=None):
+        """USER `user` (answered "+OK Send PASS"), then PASS `password`,
+        whose reply must be exactly `reply`, or match the regex `match` in
+        full."""
+        self.dialog("""
+            C: USER %s
+            S: +OK Send PASS
+            C: PASS %s
+            %s
+        """ % (user, password, "S: " + reply if match is None else "S~ " + match))
+
+    def auth_plain_prompt(self):
+        """AUTH PLAIN without an initial response: the server's empty
+        continuation asks for it."""
+        self.cmd("AUTH PLAIN")
+        self.expect("+ ")
+
+    def dele(self, *numbers):
+        """DELE each of `numbers`; every one must be marked."""
+        for n in numbers:
+            self.dialog("C: DELE %d\nS: +OK Marked to be deleted" % n)
+
+    def quit(self, deleted=0):
+        """QUIT in TRANSACTION state: the Bye with the count of messages
+        removed, then the close."""
+        self.dialog("C: QUIT\nS: +OK Bye, %d messages deleted" % deleted)
+        self.assertClosed()
+
+    def retr(self, n, msg):
+        """RETR `n`; the reply must be exactly the bytes of `msg`."""
+        self.cmd("RETR %d" % n)
+        self.test.assertEqual(self.raw_reply(), msg.retr(), self.history())
+
+    def top(self, n, lines, msg):
+        """TOP `n` `lines`; the reply must be exactly the bytes of `msg`'s top."""
+        self.cmd("TOP %d %d" % (n, lines))
+        self.test.assertEqual(self.raw_reply(), msg.top(lines), self.history())
+
+    def expect_each(self, commands, reply):
+        """Each of `commands` in turn; every one's reply must be exactly `reply`."""
+        for cmd in commands:
+            self.dialog("C: %s\nS: %s" % (cmd, reply))
+
+    def expect_list(self, msgs):
+        """LIST; the reply must list exactly `msgs` (see numbered())."""
+        self.cmd("LIST")
+        self.expect(*list_lines(msgs))
+
+    def expect_uidl(self, msgs):
+        """UIDL; the reply must list exactly `msgs` (see numbered())."""
+        self.cmd("UIDL")
+        self.expect(*uidl_lines(msgs))
 
     def raw_reply(self, timeout=10.0):
         """One whole reply as bytes: a -ERR line alone, or a +OK line and
@@ -155,71 +251,25 @@ class Pop3Conn(Conn):
         self.transcript.append("S> %r" % (data if len(data) <= 300 else data[:300] + b"[...]"))
         return data
 
-    def until_close(self, timeout=10.0):
-        """Everything sent until the server closes the connection."""
-        self.sock.settimeout(timeout)
-        data = self.buf
-        self.buf = b""
-        try:
-            while True:
-                chunk = self.sock.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-        except socket.timeout:
-            self.test.fail("pop3d did not close the connection within %.0fs; got %r\n%s"
-                           % (timeout, data[-500:], self.history()))
-        except (ConnectionResetError, OSError):
-            pass
-        return data
 
-
-class Pop3dTestCase(unittest.TestCase):
+class Pop3dTestCase(DaemonTestCase):
     """A temporary mail system with its own pop3d."""
+
+    PROGRAM = "pop3d"
+    BINARY = POP3D
+    PORTS = ("pop3", "pop3s")
+    IMPLICIT_TLS = ("pop3s",)
+    GREETING = GREETING
+    CONN = Pop3Conn
 
     USERS = (BOB, ALICE)
     CONFIG = ()    # more [pop3d] lines for every test of the class
-    START = True   # start pop3d in setUp
 
-    # Borrowed from SmtpdTestCase, which uses the same attribute names
-    # (self.passwd, self.hash, self.logfile, self.mail_root, self.conns).
-    write_passwd = SmtpdTestCase.write_passwd
-    log_text = SmtpdTestCase.log_text
-    wait_log = SmtpdTestCase.wait_log
-    maildir = SmtpdTestCase.maildir
-    assertLinesMatch = SmtpdTestCase.assertLinesMatch
-    _close_conns = SmtpdTestCase._close_conns
-
-    def setUp(self):
-        if not os.access(POP3D, os.X_OK):
-            self.fail("pop3d not built at %s (set POSTHORN_BIN)" % POP3D)
-        self.root = os.path.realpath(tempfile.mkdtemp(prefix="pop3d-test-"))
-        self.addCleanup(shutil.rmtree, self.root, ignore_errors=True)
-        cert, key, self.hash = tls_material()
-        self.cert = os.path.join(self.root, "cert.pem")
-        self.key = os.path.join(self.root, "key.pem")
-        shutil.copy(cert, self.cert)
-        shutil.copy(key, self.key)
-        self.conf = os.path.join(self.root, "posthorn.conf")
-        self.passwd = os.path.join(self.root, "passwd")
-        self.mail_root = os.path.join(self.root, "mail")
-        self.logfile = os.path.join(self.root, "pop3d.log")
-        self.write_passwd(*self.USERS)
+    def prepare(self):
+        """An empty Maildir for every user; deliver()'s serial numbers."""
         for user in self.USERS:
-            for sub in ("tmp", "new", "cur"):
-                os.makedirs(os.path.join(self.maildir(user), sub))
-        p = free_ports(2)
-        self.port = {"pop3": p[0], "pop3s": p[1]}
+            make_maildir(self.maildir(user))
         self.serial = itertools.count(1)
-        self.proc = None
-        self.conns = []
-        self.addCleanup(self._close_conns)
-        if self.START:
-            self.start()
-
-    def tearDown(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.stop()
 
     # --- configuration -------------------------------------------------------
 
@@ -243,81 +293,14 @@ class Pop3dTestCase(unittest.TestCase):
         lines = ["%s = %s" % kv for kv in top.items()] + ["[pop3d]"] + ["%s = %s" % kv for kv in section.items()]
         return "\n".join(lines) + "\n"
 
-    def write_config(self, *extra):
-        with open(self.conf, "w") as f:
-            f.write(self.config_text(*extra))
-
-    # --- running pop3d --------------------------------------------------------
-
-    def start(self, *extra):
-        """Writes posthorn.conf (with `extra` lines) and starts pop3d -f,
-        waiting until every listener of `listen` is up."""
-        self.write_config(*extra)
-        listen = re.search(r"^listen = (.*)$", self.config_text(*extra), re.M).group(1).split()
-        mark = len(self.log_text())
-        log = open(self.logfile, "ab")
-        try:
-            env = {k: v for k, v in os.environ.items() if k != "POSTHORN_CONF"}
-            self.proc = subprocess.Popen([POP3D, "-c", self.conf, "-f"], stdin=subprocess.DEVNULL,
-                                         stdout=log, stderr=log, env=env)
-        finally:
-            log.close()
-
-        def up():
-            if self.proc.poll() is not None:
-                self.fail("pop3d exited with %d at start:\n%s" % (self.proc.returncode, self.log_text()[mark:]))
-            text = self.log_text()[mark:]
-            return all("listening on " + l in text for l in listen)
-        wait_for(up, 10, "pop3d to listen")
-
-    def stop(self, timeout=15):
-        """SIGTERM; pop3d must exit 0 within `timeout` seconds."""
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            code = self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            self.fail("pop3d did not exit within %ds of SIGTERM:\n%s" % (timeout, self.log_text()[-3000:]))
-        self.assertEqual(code, 0, "pop3d exit status after SIGTERM; log:\n" + self.log_text()[-3000:])
-
     # --- the log --------------------------------------------------------------
-
-    def log_lines(self):
-        """The log's lines without the `pop3d[PID]: ` prefix."""
-        return [re.sub(r"^pop3d\[\d+\]: ", "", l) for l in self.log_text().splitlines()]
-
-    def assertLogHas(self, patterns):
-        """Lines matching the regexes `patterns` in full appear in the log in
-        this order (other lines may come between)."""
-        lines = self.log_lines()
-        i = 0
-        for p in patterns:
-            while i < len(lines) and not re.fullmatch(p, lines[i]):
-                i += 1
-            if i == len(lines):
-                self.fail("no log line matching %r (in order after the ones before) in:\n  %s"
-                          % (p, "\n  ".join(lines)))
-            i += 1
 
     def wait_disconnects(self, count, timeout=10.0):
         """Waits until the log holds `count` disconnect lines."""
         wait_for(lambda: self.log_lines().count("disconnect from unknown[127.0.0.1]") >= count, timeout,
                  "%d disconnect log lines" % count)
 
-    # --- connections ----------------------------------------------------------
-
-    def connect(self, kind="pop3", greet=True):
-        """A raw connection to the listener `kind` (implicit TLS on pop3s);
-        reads and checks the greeting unless greet=False."""
-        sock = socket.create_connection(("127.0.0.1", self.port[kind]), timeout=10)
-        c = Pop3Conn(self, sock)
-        self.conns.append(c)
-        if kind == "pop3s":
-            c.sock = client_tls_context().wrap_socket(sock, server_hostname="localhost")
-        if greet:
-            c.expect(GREETING)
-        return c
+    # --- sessions -------------------------------------------------------------
 
     def tls_session(self, kind="pop3"):
         """A connection in AUTHORIZATION state with TLS on: STLS on pop3."""
@@ -329,13 +312,7 @@ class Pop3dTestCase(unittest.TestCase):
     def login(self, user=BOB, kind="pop3s"):
         """A session in TRANSACTION state, logged in with USER/PASS over TLS."""
         c = self.tls_session(kind)
-        count, octets = self.mailbox_summary(user)
-        c.dialog("""
-            C: USER %s
-            S: +OK Send PASS
-            C: PASS %s
-            S: +OK Logged in, %d messages (%d octets)
-        """ % (user, PASSWORD, count, octets))
+        c.user_pass(LOGGED_IN % self.mailbox_summary(user), user)
         return c
 
     def mailbox_summary(self, user):
@@ -360,6 +337,15 @@ class Pop3dTestCase(unittest.TestCase):
         with open(path, "wb") as f:
             f.write(data)
         return Msg(path, data)
+
+    def deliver_three(self, first, second, third):
+        """bob's INBOX as most session tests want it: `first` in new/,
+        `second` in cur/ flagged F, `third` in new/, numbered 1, 2, 3 in a
+        session. Sets and returns self.m (the Msgs) and self.total (their
+        octets)."""
+        self.m = [self.deliver(first), self.deliver(second, sub="cur", flags="F"), self.deliver(third)]
+        self.total = sum(m.size for m in self.m)
+        return self.m
 
     def message_paths(self, user=BOB):
         """Paths of the files in new/ and cur/ of the user's INBOX."""

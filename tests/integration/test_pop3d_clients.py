@@ -11,45 +11,25 @@ import shutil
 import subprocess
 import unittest
 
-from pop3dtest import (BOB, MDA, PASSWORD, Pop3dTestCase, client_tls_context, current_user, entries, read,
-                       wait_for)
+from pop3dtest import (BOB, FIRST_HEADER, FOLDED_HEADER, MDA, PASSWORD, Pop3dTestCase, client_tls_context,
+                       current_user, entries, large_message, read, wait_for, wire_size)
 
-MSG1 = (b"From: Alice <alice@example.org>\n"
-        b"To: Bob <bob@example.org>\n"
-        b"Subject: first\n"
-        b"\n"
-        b"Hello Bob.\n"
-        b"..Two dots.\n"
-        b".A line that starts with a dot.\n"
-        b".\n"
-        b"From the start of a line.\n")
-MSG2 = (b"From: carol@example.net\n"
-        b"To: bob@example.org\n"
-        b"Subject: second\n"
-        b"X-Folded: one\n"
-        b"\ttwo\n"
-        b"\n"
-        b"second body\n")
-MSG3 = b"Subject: third\nFrom: dave@example.net\n\n" + b"".join(
-    b"%sline %05d %s\n" % (b"." if i % 50 == 0 else b"", i, b"y" * 70) for i in range(2000))
+MSG1 = FIRST_HEADER + b"..Two dots.\n.A line that starts with a dot.\n.\nFrom the start of a line.\n"
+MSG2 = FOLDED_HEADER + b"second body\n"
+MSG3 = large_message(2000, 50, b"y" * 70)
 
 
 class ClientTestCase(Pop3dTestCase):
+    """bob's INBOX holds MSG1 (new/), MSG2 (cur/, flagged) and MSG3 (new/)."""
 
     def setUp(self):
         super().setUp()
-        self.m = [self.deliver(MSG1), self.deliver(MSG2, sub="cur", flags="F"), self.deliver(MSG3)]
-        self.total = sum(m.size for m in self.m)
+        self.deliver_three(MSG1, MSG2, MSG3)
 
 
 def lines_of(data):
     """poplib's view of a message: its lines, without line ends."""
     return data.split(b"\n")[:-1]
-
-
-def wire_len(data):
-    """poplib's octet count: each line with CRLF."""
-    return len(data) + data.count(b"\n")
 
 
 class PoplibTest(ClientTestCase):
@@ -86,9 +66,9 @@ class PoplibTest(ClientTestCase):
             self.assertEqual(p.retr(i + 1), (b"+OK %d octets" % m.size, lines_of(m.data), m.size))
         top12 = (b"From: Alice <alice@example.org>\nTo: Bob <bob@example.org>\nSubject: first\n\n"
                  b"Hello Bob.\n..Two dots.\n")
-        self.assertEqual(p.top(1, 2), (b"+OK", lines_of(top12), wire_len(top12)))
+        self.assertEqual(p.top(1, 2), (b"+OK", lines_of(top12), wire_size(top12)))
         self.assertEqual(p.top(2, 0), (b"+OK", lines_of(MSG2.split(b"\n\n")[0] + b"\n\n"),
-                                       wire_len(MSG2.split(b"\n\n")[0] + b"\n\n")))
+                                       wire_size(MSG2.split(b"\n\n")[0] + b"\n\n")))
         self.assertEqual(p.dele(1), b"+OK Marked to be deleted")
         self.assertEqual(p.dele(3), b"+OK Marked to be deleted")
         self.assertPopError(b"-ERR Message already deleted", p.dele, 1)

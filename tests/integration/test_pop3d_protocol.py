@@ -10,33 +10,17 @@ import time
 import unittest
 
 from pop3dtest import (ADDRESS_LIMITED, ALICE, AUTH_FAILED, BOB, CAPA_CLEARTEXT, CAPA_LOOPBACK, CAPA_NO_CERT,
-                       CAPA_TLS, CAPA_TRANSACTION, GREETING, IN_USE, INVALID, NEED_TLS, NO_SUCH, PASSWORD,
-                       SHUTTING_DOWN, TOO_MANY_FAILURES, UNKNOWN, WRONG_STATE, Pop3dTestCase, b64, capa_lines,
-                       plain, read, wait_for, wire_size)
+                       CAPA_TLS, CAPA_TRANSACTION, FIRST_HEADER, FOLDED_HEADER, GREETING, IN_USE, INVALID,
+                       LOGGED_IN, NEED_TLS, NO_SUCH, PASSWORD, SHUTTING_DOWN, TOO_MANY_FAILURES, UNKNOWN,
+                       WRONG_STATE, Pop3dTestCase, b64, capa_lines, crlf, large_message, list_lines, make_maildir,
+                       plain, read, uidl_lines, wait_for, wire_size)
 
 # Message 1: dot lines of every kind, which RETR and TOP must stuff.
-MSG1 = (b"From: Alice <alice@example.org>\n"
-        b"To: Bob <bob@example.org>\n"
-        b"Subject: first\n"
-        b"\n"
-        b"Hello Bob.\n"
-        b".A line that starts with a dot.\n"
-        b"..Two dots.\n"
-        b".\n"
-        b"Last line.\n")
+MSG1 = FIRST_HEADER + b".A line that starts with a dot.\n..Two dots.\n.\nLast line.\n"
 # Message 2: a folded header field, a body that starts with a dot line.
-MSG2 = (b"From: carol@example.net\n"
-        b"To: bob@example.org\n"
-        b"Subject: second\n"
-        b"X-Folded: one\n"
-        b"\ttwo\n"
-        b"\n"
-        b".first body line\n"
-        b"second body line\n"
-        b"third body line\n")
+MSG2 = FOLDED_HEADER + b".first body line\nsecond body line\nthird body line\n"
 # Message 3: large (about 300 KB), with a dot line every 97 lines.
-MSG3 = b"Subject: third\nFrom: dave@example.net\n\n" + b"".join(
-    b"%sline %05d %s\n" % (b"." if i % 97 == 0 else b"", i, b"x" * 90) for i in range(3000))
+MSG3 = large_message(3000, 97, b"x" * 90)
 
 WRONG = "Wr0ng-Pa55word"
 
@@ -46,9 +30,7 @@ class Pop3dSessionTest(Pop3dTestCase):
     MSG3 (new/), numbered 1, 2, 3."""
 
     def three(self):
-        self.m = [self.deliver(MSG1), self.deliver(MSG2, sub="cur", flags="F"), self.deliver(MSG3)]
-        self.total = sum(m.size for m in self.m)
-        return self.m
+        return self.deliver_three(MSG1, MSG2, MSG3)
 
 
 # --- greeting, CAPA, STLS --------------------------------------------------------
@@ -88,8 +70,7 @@ class GreetingAndCapaTest(Pop3dTestCase):
             with self.subTest(kind=kind):
                 c = self.login(kind=kind)
                 c.capa(CAPA_TRANSACTION)
-                c.dialog("C: QUIT\nS: +OK Bye, 0 messages deleted")
-                c.assertClosed()
+                c.quit()
                 self.wait_disconnects(n + 1)
 
     def test_stls_when_tls_is_on_already(self):
@@ -122,12 +103,7 @@ class GreetingAndCapaTest(Pop3dTestCase):
             C: CAPA
         """ % PASSWORD)
         c.expect(*capa_lines(CAPA_TLS))
-        c.dialog("""
-            C: USER bob@example.org
-            S: +OK Send PASS
-            C: PASS %s
-            S: +OK Logged in, 0 messages (0 octets)
-        """ % PASSWORD)
+        c.user_pass(LOGGED_IN % (0, 0))
 
 
 class NoCertificateTest(Pop3dTestCase):
@@ -176,15 +152,8 @@ class LoginTest(Pop3dTestCase):
         m1, m2 = self.deliver(MSG1), self.deliver(MSG2)
         c = self.connect()
         c.stls()
-        c.dialog("""
-            C: USER bob@example.org
-            S: +OK Send PASS
-            C: PASS %s
-            S: +OK Logged in, 2 messages (%d octets)
-            C: QUIT
-            S: +OK Bye, 0 messages deleted
-        """ % (PASSWORD, m1.size + m2.size))
-        c.assertClosed()
+        c.user_pass(LOGGED_IN % (2, m1.size + m2.size))
+        c.quit()
         self.wait_disconnects(1)
         self.assertLogHas([r"connect from unknown\[127\.0\.0\.1\]",
                            r"unknown\[127\.0\.0\.1\]: login: user=<bob@example\.org>, method=PASS, tls=yes",
@@ -243,8 +212,7 @@ class LoginTest(Pop3dTestCase):
     def test_auth_plain_with_continuation(self):
         c = self.connect()
         c.stls()
-        c.cmd("AUTH PLAIN")
-        c.expect("+ ")
+        c.auth_plain_prompt()
         c.dialog("""
             C: %s
             S: +OK Logged in, 0 messages (0 octets)
@@ -262,8 +230,7 @@ class LoginTest(Pop3dTestCase):
 
     def test_auth_cancel_and_invalid_responses(self):
         c = self.connect("pop3s")
-        c.cmd("AUTH PLAIN")
-        c.expect("+ ")
+        c.auth_plain_prompt()
         c.dialog("""
             C: *
             S: -ERR Authentication cancelled
@@ -273,8 +240,7 @@ class LoginTest(Pop3dTestCase):
             S: +OK Logged in, 0 messages (0 octets)
         """ % plain(BOB, PASSWORD))
         c = self.connect("pop3s")
-        c.cmd("AUTH PLAIN")
-        c.expect("+ ")
+        c.auth_plain_prompt()
         c.dialog("""
             C: %%%%
             S: -ERR [AUTH] Invalid SASL response
@@ -314,12 +280,7 @@ class LoginTest(Pop3dTestCase):
         self.assertGreaterEqual(first, 0.9)
         self.assertGreaterEqual(second, 1.9)  # 1 s + 1 s for the failure before
         # Two failures of three: the third try may still log in.
-        c.dialog("""
-            C: USER bob@example.org
-            S: +OK Send PASS
-            C: PASS %s
-            S~ \\+OK Logged in, 2 messages \\(\\d+ octets\\)
-        """ % PASSWORD)
+        c.user_pass(match=r"\+OK Logged in, 2 messages \(\d+ octets\)")
         self.assertLogHas([r"unknown\[127\.0\.0\.1\]: login failed: user=<bob@example\.org>, method=PASS",
                            r"unknown\[127\.0\.0\.1\]: login failed: user=<nobody@example\.org>, method=PASS",
                            r"unknown\[127\.0\.0\.1\]: login: user=<bob@example\.org>, method=PASS, tls=yes"])
@@ -337,13 +298,8 @@ class LoginTest(Pop3dTestCase):
         self.start("max_auth_failures = 2")
         c = self.connect("pop3s")
         started = time.monotonic()
-        c.dialog("""
-            C: USER bob@example.org
-            S: +OK Send PASS
-            C: PASS %s
-            S: %s
-            C: AUTH PLAIN %s
-        """ % (WRONG, AUTH_FAILED, plain(BOB, WRONG + "2")))
+        c.user_pass(AUTH_FAILED, password=WRONG)
+        c.cmd("AUTH PLAIN " + plain(BOB, WRONG + "2"))
         # The contract: the failure that reaches the limit gets "Too many
         # authentication failures" and the close; whether its own
         # "Authentication failed" comes first it leaves open.
@@ -386,25 +342,14 @@ class LoginTest(Pop3dTestCase):
         self.deliver(MSG2)
         first = self.login()
         second = self.tls_session()
-        second.dialog("""
-            C: USER bob@example.org
-            S: +OK Send PASS
-            C: PASS %s
-            S: %s
-        """ % (PASSWORD, IN_USE))
+        second.user_pass(IN_USE)
         third = self.connect("pop3s")
         third.dialog("C: AUTH PLAIN %s\nS: %s" % (plain(BOB, PASSWORD), IN_USE))
         # Another user is not locked out.
         self.login(ALICE)
-        first.dialog("C: QUIT\nS: +OK Bye, 0 messages deleted")
-        first.assertClosed()
+        first.quit()
         self.wait_log(r"bob@example\.org: logout: retr=0/0, del=0/2")
-        second.dialog("""
-            C: USER bob@example.org
-            S: +OK Send PASS
-            C: PASS %s
-            S~ \\+OK Logged in, 2 messages \\(\\d+ octets\\)
-        """ % PASSWORD)
+        second.user_pass(match=r"\+OK Logged in, 2 messages \(\d+ octets\)")
 
     def test_mailbox_that_cannot_be_read(self):
         md = self.maildir(BOB)
@@ -412,23 +357,16 @@ class LoginTest(Pop3dTestCase):
         with open(md, "w") as f:
             f.write("not a directory\n")
         c = self.connect("pop3s")
-        c.dialog("""
-            C: USER bob@example.org
-            S: +OK Send PASS
-            C: PASS %s
-            S: -ERR [SYS/TEMP] Cannot open the mailbox
-            C: STAT
-            S: %s
-        """ % (PASSWORD, WRONG_STATE))
+        c.user_pass("-ERR [SYS/TEMP] Cannot open the mailbox")
+        c.dialog("C: STAT\nS: " + WRONG_STATE)
 
     def test_passwords_never_reach_the_log(self):
         c = self.connect("pop3s")
-        c.dialog("C: USER bob@example.org\nS: +OK Send PASS\nC: PASS %s\nS: %s" % (WRONG, AUTH_FAILED))
-        c.dialog("C: USER bob@example.org\nS: +OK Send PASS\nC: PASS %s\nS~ \\+OK Logged in, .*" % PASSWORD)
+        c.user_pass(AUTH_FAILED, password=WRONG)
+        c.user_pass(match=r"\+OK Logged in, .*")
         c.dialog("C: QUIT\nS: +OK Bye, 0 messages deleted")
         c = self.connect("pop3s")
-        c.cmd("AUTH PLAIN")
-        c.expect("+ ")
+        c.auth_plain_prompt()
         c.dialog("C: %s\nS: %s" % (plain(ALICE, WRONG + "x"), AUTH_FAILED))
         c.dialog("C: AUTH PLAIN %s\nS~ \\+OK Logged in, .*" % plain(ALICE, PASSWORD))
         c.dialog("C: QUIT\nS: +OK Bye, 0 messages deleted")
@@ -447,16 +385,13 @@ class CleartextLoopbackTest(Pop3dTestCase):
         m1, m2 = self.deliver(MSG1), self.deliver(MSG2)
         c = self.connect()
         c.capa(CAPA_LOOPBACK)
+        c.user_pass(LOGGED_IN % (2, m1.size + m2.size))
         c.dialog("""
-            C: USER bob@example.org
-            S: +OK Send PASS
-            C: PASS %s
-            S: +OK Logged in, 2 messages (%d octets)
             C: STLS
             S: %s
             C: QUIT
             S: +OK Bye, 0 messages deleted
-        """ % (PASSWORD, m1.size + m2.size, WRONG_STATE))
+        """ % WRONG_STATE)
         c = self.connect()
         c.dialog("""
             C: AUTH PLAIN %s
@@ -490,30 +425,23 @@ class TransactionTest(Pop3dSessionTest):
     def test_stat_and_list(self):
         m1, m2, m3 = self.three()
         c = self.login()
+        c.dialog("C: STAT\nS: +OK 3 %d" % self.total)
+        c.expect_list(self.m)
         c.dialog("""
-            C: STAT
-            S: +OK 3 {t}
-            C: LIST
-            S: +OK 3 messages ({t} octets)
-            S: 1 {s1}
-            S: 2 {s2}
-            S: 3 {s3}
-            S: .
             C: LIST 2
             S: +OK 2 {s2}
             C: LIST 3
             S: +OK 3 {s3}
             C: LIST 4
             S: {no}
-        """.format(t=self.total, s1=m1.size, s2=m2.size, s3=m3.size, no=NO_SUCH))
+        """.format(s2=m2.size, s3=m3.size, no=NO_SUCH))
         self.assertEqual((m1.size, m2.size), (len(MSG1) + 9, len(MSG2) + 9))
 
     def test_retr_sends_crlf_dot_stuffed_bytes(self):
         m = self.three()
         c = self.login()
         for i in (1, 2, 3, 1):
-            c.cmd("RETR %d" % i)
-            self.assertEqual(c.raw_reply(), m[i - 1].retr(), c.history())
+            c.retr(i, m[i - 1])
         # What the stuffing looks like, spelt out once.
         self.assertEqual(m[0].retr(),
                          b"+OK %d octets\r\n" % m[0].size
@@ -535,8 +463,7 @@ class TransactionTest(Pop3dSessionTest):
         c = self.login()
         for i, n in ((1, 0), (1, 2), (1, 4), (1, 100), (2, 1), (2, 0), (3, 3)):
             with self.subTest(i=i, n=n):
-                c.cmd("TOP %d %d" % (i, n))
-                self.assertEqual(c.raw_reply(), self.m[i - 1].top(n), c.history())
+                c.top(i, n, self.m[i - 1])
         self.assertEqual(m1.top(0), b"+OK\r\nFrom: Alice <alice@example.org>\r\nTo: Bob <bob@example.org>\r\n"
                                     b"Subject: first\r\n\r\n.\r\n")
         self.assertEqual(m1.top(2), b"+OK\r\nFrom: Alice <alice@example.org>\r\nTo: Bob <bob@example.org>\r\n"
@@ -547,36 +474,18 @@ class TransactionTest(Pop3dSessionTest):
     def test_dele(self):
         m1, m2, m3 = self.three()
         c = self.login()
+        c.dele(1)
         c.dialog("""
-            C: DELE 1
-            S: +OK Marked to be deleted
             C: DELE 1
             S: -ERR Message already deleted
             C: STAT
-            S: +OK 2 {t23}
-            C: LIST
-            S: +OK 2 messages ({t23} octets)
-            S: 2 {s2}
-            S: 3 {s3}
-            S: .
-            C: LIST 1
-            S: {no}
-            C: RETR 1
-            S: {no}
-            C: TOP 1 0
-            S: {no}
-            C: UIDL 1
-            S: {no}
-            C: UIDL
-            S: +OK
-            S: 2 {u2}
-            S: 3 {u3}
-            S: .
-            C: DELE 4
-            S: {no}
-            C: RETR 2
-        """.format(t23=m2.size + m3.size, s2=m2.size, s3=m3.size, u2=m2.uid, u3=m3.uid, no=NO_SUCH))
-        self.assertEqual(c.raw_reply(), m2.retr())
+            S: +OK 2 %d
+        """ % (m2.size + m3.size))
+        c.expect_list({2: m2, 3: m3})
+        c.expect_each(["LIST 1", "RETR 1", "TOP 1 0", "UIDL 1"], NO_SUCH)
+        c.expect_uidl({2: m2, 3: m3})
+        c.dialog("C: DELE 4\nS: " + NO_SUCH)
+        c.retr(2, m2)
         # Marks are nothing on disk until QUIT.
         self.assertEqual(self.contents(), {m.uid: m.data for m in self.m})
 
@@ -584,49 +493,32 @@ class TransactionTest(Pop3dSessionTest):
         m1, m2, m3 = self.three()
         before = self.files()
         c = self.login()
+        c.dele(1, 3)
         c.dialog("""
-            C: DELE 1
-            S: +OK Marked to be deleted
-            C: DELE 3
-            S: +OK Marked to be deleted
             C: STAT
             S: +OK 1 {s2}
             C: RSET
             S: +OK 3 messages ({t} octets)
             C: STAT
             S: +OK 3 {t}
-            C: LIST
-            S: +OK 3 messages ({t} octets)
-            S: 1 {s1}
-            S: 2 {s2}
-            S: 3 {s3}
-            S: .
-            C: DELE 3
-            S: +OK Marked to be deleted
-            C: RSET
-            S: +OK 3 messages ({t} octets)
-            C: QUIT
-            S: +OK Bye, 0 messages deleted
-        """.format(t=self.total, s1=m1.size, s2=m2.size, s3=m3.size))
-        c.assertClosed()
+        """.format(t=self.total, s2=m2.size))
+        c.expect_list(self.m)
+        c.dele(3)
+        c.dialog("C: RSET\nS: +OK 3 messages (%d octets)" % self.total)
+        c.quit()
         self.wait_disconnects(1)
         self.assertEqual(self.files(), before)
 
     def test_uidl_is_the_unique_part_of_the_file_name(self):
         m1, m2, m3 = self.three()
         c = self.login()
+        c.expect_uidl(self.m)
         c.dialog("""
-            C: UIDL
-            S: +OK
-            S: 1 {u1}
-            S: 2 {u2}
-            S: 3 {u3}
-            S: .
             C: UIDL 2
             S: +OK 2 {u2}
             C: UIDL 4
             S: {no}
-        """.format(u1=m1.uid, u2=m2.uid, u3=m3.uid, no=NO_SUCH))
+        """.format(u2=m2.uid, no=NO_SUCH))
         self.assertEqual(m2.uid, "1700000002.M2P4002Q2R00000000014be01a.host")
 
     def test_noop(self):
@@ -641,39 +533,21 @@ class TransactionTest(Pop3dSessionTest):
 
     def test_empty_mailbox(self):
         c = self.login(ALICE)  # checks "+OK Logged in, 0 messages (0 octets)"
-        c.dialog("""
-            C: STAT
-            S: +OK 0 0
-            C: LIST
-            S: +OK 0 messages (0 octets)
-            S: .
-            C: UIDL
-            S: +OK
-            S: .
-            C: LIST 1
-            S: %s
-            C: RETR 1
-            S: %s
-            C: RSET
-            S: +OK 0 messages (0 octets)
-            C: QUIT
-            S: +OK Bye, 0 messages deleted
-        """ % (NO_SUCH, NO_SUCH))
-        c.assertClosed()
+        c.dialog("C: STAT\nS: +OK 0 0")
+        c.expect_list([])       # +OK 0 messages (0 octets), then "."
+        c.expect_uidl([])       # +OK, then "."
+        c.expect_each(["LIST 1", "RETR 1"], NO_SUCH)
+        c.dialog("C: RSET\nS: +OK 0 messages (0 octets)")
+        c.quit()
 
     def test_commands_in_the_wrong_state(self):
         self.three()
         c = self.tls_session()
-        for cmd in ("STAT", "LIST", "LIST 1", "RETR 1", "TOP 1 0", "DELE 1", "RSET", "UIDL", "UIDL 1"):
-            c.dialog("C: %s\nS: %s" % (cmd, WRONG_STATE))
-        c.dialog("""
-            C: USER bob@example.org
-            S: +OK Send PASS
-            C: PASS %s
-            S~ \\+OK Logged in, 3 messages \\(\\d+ octets\\)
-        """ % PASSWORD)
-        for cmd in ("USER bob@example.org", "PASS " + PASSWORD, "AUTH PLAIN " + plain(BOB, PASSWORD)):
-            c.dialog("C: %s\nS: %s" % (cmd, WRONG_STATE))
+        c.expect_each(["STAT", "LIST", "LIST 1", "RETR 1", "TOP 1 0", "DELE 1", "RSET", "UIDL", "UIDL 1"],
+                      WRONG_STATE)
+        c.user_pass(match=r"\+OK Logged in, 3 messages \(\d+ octets\)")
+        c.expect_each(["USER bob@example.org", "PASS " + PASSWORD, "AUTH PLAIN " + plain(BOB, PASSWORD)],
+                      WRONG_STATE)
         c.dialog("C: STAT\nS: +OK 3 %d" % self.total)
 
     def test_unknown_commands(self):
@@ -699,9 +573,8 @@ class TransactionTest(Pop3dSessionTest):
     def test_invalid_arguments(self):
         self.three()
         c = self.login()
-        for cmd in ("RETR x", "RETR", "RETR 0", "RETR -1", "LIST 0", "LIST x", "DELE", "DELE 0", "TOP 1",
-                    "TOP 1 x", "TOP x 1", "TOP 1 -1", "UIDL 0"):
-            c.dialog("C: %s\nS: %s" % (cmd, INVALID))
+        c.expect_each(["RETR x", "RETR", "RETR 0", "RETR -1", "LIST 0", "LIST x", "DELE", "DELE 0", "TOP 1",
+                       "TOP 1 x", "TOP x 1", "TOP 1 -1", "UIDL 0"], INVALID)
         c.dialog("C: STAT\nS: +OK 3 %d" % self.total)
 
     def test_line_too_long(self):
@@ -714,22 +587,13 @@ class TransactionTest(Pop3dSessionTest):
         c.expect("-ERR Line too long")
         c.send(b"USER " + b"b" * 293 + b"\r\n")  # 300 octets
         c.expect("-ERR Line too long")
-        c.dialog("""
-            C: USER bob@example.org
-            S: +OK Send PASS
-            C: PASS %s
-            S: +OK Logged in, 3 messages (%d octets)
-        """ % (PASSWORD, self.total))
+        c.user_pass(LOGGED_IN % (3, self.total))
         # 400 octets in two writes, each under the limit.
-        c.send(b"NOOP " + b"x" * 200)
-        time.sleep(0.2)
-        c.send(b"x" * 187 + b"DELE 1\r\n")
+        c.send_split(b"NOOP " + b"x" * 200, b"x" * 187 + b"DELE 1\r\n")
         c.expect("-ERR Line too long")
         # Over the limit before its end arrives: the end, a command of its
         # own if read alone, is discarded with the rest.
-        c.send(b"NOOP " + b"x" * 300)
-        time.sleep(0.2)
-        c.send(b"DELE 1\r\n")
+        c.send_split(b"NOOP " + b"x" * 300, b"DELE 1\r\n")
         c.expect("-ERR Line too long")
         c.dialog("""
             C: STAT
@@ -757,8 +621,7 @@ class TransactionTest(Pop3dSessionTest):
     def test_too_many_errors_end_the_session(self):
         self.three()
         c = self.login()
-        for _ in range(19):
-            c.dialog("C: FROB\nS: " + UNKNOWN)
+        c.expect_each(["FROB"] * 19, UNKNOWN)
         c.cmd("FROB")
         # The 20th error: its own reply may come first, then the close.
         line = c.line()
@@ -772,16 +635,14 @@ class TransactionTest(Pop3dSessionTest):
         """A whole session on pop3s: [(command, the exact bytes of its reply)]."""
         m1, m2, m3 = self.m
         t = self.total
-        list_reply = b"+OK 3 messages (%d octets)\r\n1 %d\r\n2 %d\r\n3 %d\r\n.\r\n" % (t, m1.size, m2.size, m3.size)
-        uidl_reply = ("+OK\r\n1 %s\r\n2 %s\r\n3 %s\r\n.\r\n" % (m1.uid, m2.uid, m3.uid)).encode()
         return [
             ("USER bob@example.org", b"+OK Send PASS\r\n"),
             ("PASS " + PASSWORD, b"+OK Logged in, 3 messages (%d octets)\r\n" % t),
-            ("CAPA", "".join(l + "\r\n" for l in capa_lines(CAPA_TRANSACTION)).encode()),
+            ("CAPA", crlf(capa_lines(CAPA_TRANSACTION))),
             ("STAT", b"+OK 3 %d\r\n" % t),
-            ("LIST", list_reply),
+            ("LIST", crlf(list_lines(self.m))),
             ("LIST 2", b"+OK 2 %d\r\n" % m2.size),
-            ("UIDL", uidl_reply),
+            ("UIDL", crlf(uidl_lines(self.m))),
             ("UIDL 3", ("+OK 3 %s\r\n" % m3.uid).encode()),
             ("TOP 1 2", m1.top(2)),
             ("RETR 1", m1.retr()),
@@ -829,36 +690,25 @@ class TransactionTest(Pop3dSessionTest):
         a = self.deliver(a_data, sub="cur", flags="S", name="999999999.M1P1Q1R00000000000000a1.host")
         # Not the INBOX: a folder, tmp/, and names starting with a dot.
         sent = os.path.join(self.maildir(BOB), ".Sent")
-        for sub in ("tmp", "new", "cur"):
-            os.makedirs(os.path.join(sent, sub))
+        make_maildir(sent)
         with open(os.path.join(sent, "cur", "1600000000.M1P1Q1R0000000000000001.host,S=9,W=10:2,S"), "wb") as f:
             f.write(b"Subject:\n")
         with open(os.path.join(self.maildir(BOB), "tmp", "1600000000.M2P2Q2R0000000000000002.host"), "wb") as f:
             f.write(b"Subject: in tmp\n\n")
-        sizes = [wire_size(x) for x in (a_data, MSG2, c_data, d_data)]
         conn = self.login()
+        conn.expect_list([a, b, c_, d])   # sizes from the data: every LF counted as CRLF
         groups = conn.dialog("""
-            C: LIST
-            S: +OK 4 messages ({t} octets)
-            S: 1 {0}
-            S: 2 {1}
-            S: 3 {2}
-            S: 4 {3}
-            S: .
             C: UIDL
             S: +OK
             S: 1 999999999.M1P1Q1R00000000000000a1.host
             S: 2 1700000000.M10P9Q1R00000000000000b1.host
             S: 3 1700000000.M2P9Q1R00000000000000c2.host
-            S~ 4 (?P<hashed>H[0-9a-fA-F]{{40}})
+            S~ 4 (?P<hashed>H[0-9a-fA-F]{40})
             S: .
-            C: RETR 4
-        """.format(*sizes, t=sum(sizes)))
-        self.assertEqual(conn.raw_reply(), d.retr())
-        conn.dialog("C: RETR 1")
-        self.assertEqual(conn.raw_reply(), a.retr())
-        conn.dialog("C: QUIT\nS: +OK Bye, 0 messages deleted")
-        conn.assertClosed()
+        """)
+        conn.retr(4, d)
+        conn.retr(1, a)
+        conn.quit()
         self.wait_disconnects(1)
         # The hashed UID is the same in the next session.
         self.login().dialog("C: UIDL 4\nS: +OK 4 " + groups["hashed"])
@@ -872,35 +722,18 @@ class UpdateTest(Pop3dSessionTest):
     def test_quit_removes_the_messages_marked_deleted(self):
         m1, m2, m3 = self.three()
         c = self.login()
-        c.dialog("""
-            C: DELE 1
-            S: +OK Marked to be deleted
-            C: DELE 2
-            S: +OK Marked to be deleted
-            C: QUIT
-            S: +OK Bye, 2 messages deleted
-        """)
-        c.assertClosed()
+        c.dele(1, 2)
+        c.quit(deleted=2)
         self.assertEqual(self.files(), {"new": [m3.name], "cur": []})
         self.assertEqual(read(m3.path), MSG3)
         self.wait_log(r"bob@example\.org: logout: retr=0/0, del=2/3")
         # The next session numbers what is left.
-        self.login().dialog("""
-            C: UIDL
-            S: +OK
-            S: 1 %s
-            S: .
-        """ % m3.uid)
+        self.login().expect_uidl([m3])
 
     def test_quit_says_when_a_message_could_not_be_removed(self):
         m1, m2, m3 = self.three()
         c = self.login()
-        c.dialog("""
-            C: DELE 1
-            S: +OK Marked to be deleted
-            C: DELE 3
-            S: +OK Marked to be deleted
-        """)
+        c.dele(1, 3)
         # Message 3 becomes something unlink(2) refuses even to root: a
         # directory that is not empty, under the same name.
         os.unlink(m3.path)
@@ -919,16 +752,8 @@ class UpdateTest(Pop3dSessionTest):
         self.three()
         before = self.contents()
         c = self.login()
-        c.dialog("""
-            C: DELE 1
-            S: +OK Marked to be deleted
-            C: DELE 2
-            S: +OK Marked to be deleted
-            C: DELE 3
-            S: +OK Marked to be deleted
-            C: STAT
-            S: +OK 0 0
-        """)
+        c.dele(1, 2, 3)
+        c.dialog("C: STAT\nS: +OK 0 0")
         c.close()
         self.wait_disconnects(1)
         self.assertEqual(self.contents(), before)
@@ -943,26 +768,15 @@ class UpdateTest(Pop3dSessionTest):
         m5 = self.deliver(MSG1)                       # RETR and DELE: removed
         m6 = self.deliver(MSG2, sub="cur", flags="S")  # DELE: removed
         c = self.login()
-        c.cmd("RETR 1")
-        self.assertEqual(c.raw_reply(), m1.retr())
-        c.cmd("RETR 2")
-        self.assertEqual(c.raw_reply(), m2.retr())
-        c.cmd("TOP 4 1")
-        self.assertEqual(c.raw_reply(), m4.top(1))
-        c.cmd("RETR 5")
-        self.assertEqual(c.raw_reply(), m5.retr())
+        c.retr(1, m1)
+        c.retr(2, m2)
+        c.top(4, 1, m4)
+        c.retr(5, m5)
         # Nothing moves before QUIT.
         self.assertEqual(self.files(), {"new": sorted([m1.name, m3.name, m4.name, m5.name]),
                                         "cur": sorted([m2.name, m6.name])})
-        c.dialog("""
-            C: DELE 5
-            S: +OK Marked to be deleted
-            C: DELE 6
-            S: +OK Marked to be deleted
-            C: QUIT
-            S: +OK Bye, 2 messages deleted
-        """)
-        c.assertClosed()
+        c.dele(5, 6)
+        c.quit(deleted=2)
         self.assertEqual(self.files(), {"new": sorted([m3.name, m4.name]),
                                         "cur": sorted([m1.name + ":2,S", m2.name[:-len(":2,F")] + ":2,FS"])})
         self.assertEqual(read(os.path.join(self.maildir(BOB), "cur", m1.name + ":2,S")), MSG1)
@@ -974,71 +788,34 @@ class UpdateTest(Pop3dSessionTest):
         # Mail that arrives during the session, one of them named older.
         early = self.deliver(MSG3, stamp=1600000000)
         late = self.deliver(MSG1)
-        c.dialog("""
-            C: STAT
-            S: +OK 2 {t}
-            C: LIST
-            S: +OK 2 messages ({t} octets)
-            S: 1 {s1}
-            S: 2 {s2}
-            S: .
-            C: UIDL
-            S: +OK
-            S: 1 {u1}
-            S: 2 {u2}
-            S: .
-            C: LIST 3
-            S: {no}
-            C: RETR 3
-            S: {no}
-            C: RETR 1
-        """.format(t=m1.size + m2.size, s1=m1.size, s2=m2.size, u1=m1.uid, u2=m2.uid, no=NO_SUCH))
-        self.assertEqual(c.raw_reply(), m1.retr())
-        c.dialog("C: QUIT\nS: +OK Bye, 0 messages deleted")
-        c.assertClosed()
+        c.dialog("C: STAT\nS: +OK 2 %d" % (m1.size + m2.size))
+        c.expect_list([m1, m2])
+        c.expect_uidl([m1, m2])
+        c.expect_each(["LIST 3", "RETR 3"], NO_SUCH)
+        c.retr(1, m1)
+        c.quit()
         self.wait_disconnects(1)
         c = self.login()  # checks "4 messages"
-        c.dialog("""
-            C: UIDL
-            S: +OK
-            S: 1 %s
-            S: 2 %s
-            S: 3 %s
-            S: 4 %s
-            S: .
-        """ % (early.uid, m1.uid, m2.uid, late.uid))
+        c.expect_uidl([early, m1, m2, late])
 
     def test_uidl_is_stable_when_files_move_to_cur(self):
         m1, m2, m3 = self.three()
-        uidl = ["+OK"] + ["%d %s" % (i + 1, m.uid) for i, m in enumerate(self.m)] + ["."]
         c = self.login()
-        c.cmd("UIDL")
-        c.expect(*uidl)
+        c.expect_uidl(self.m)
         # Another reader (an IMAP server) moves message 3 to cur/ with
         # flags during the session: RETR still finds it.
         moved = os.path.join(self.maildir(BOB), "cur", m3.name + ":2,RS")
         os.rename(m3.path, moved)
-        c.cmd("RETR 3")
-        self.assertEqual(c.raw_reply(), m3.retr())
-        c.cmd("RETR 1")
-        self.assertEqual(c.raw_reply(), m1.retr())
-        c.dialog("C: QUIT\nS: +OK Bye, 0 messages deleted")
-        c.assertClosed()
+        c.retr(3, m3)
+        c.retr(1, m1)
+        c.quit()
         self.wait_disconnects(1)
         self.assertEqual(self.files(), {"new": [], "cur": sorted([m1.name + ":2,S", m2.name, m3.name + ":2,RS"])})
         # m2's flags change too, from F to FRS.
         os.rename(m2.path, m2.path[:-len(":2,F")] + ":2,FRS")
         c = self.login()
-        c.cmd("UIDL")
-        c.expect(*uidl)
-        c.dialog("""
-            C: LIST
-            S: +OK 3 messages ({t} octets)
-            S: 1 {s1}
-            S: 2 {s2}
-            S: 3 {s3}
-            S: .
-        """.format(t=self.total, s1=m1.size, s2=m2.size, s3=m3.size))
+        c.expect_uidl(self.m)
+        c.expect_list(self.m)
 
 
 # --- limits and signals ----------------------------------------------------------
@@ -1083,12 +860,7 @@ class LimitsTest(Pop3dSessionTest):
         self.three()
         before = self.contents()
         c = self.login()
-        c.dialog("""
-            C: DELE 1
-            S: +OK Marked to be deleted
-            C: DELE 2
-            S: +OK Marked to be deleted
-        """)
+        c.dele(1, 2)
         started = time.monotonic()
         c.assertClosed(timeout=10)  # nothing sent before the close
         elapsed = time.monotonic() - started
@@ -1103,11 +875,8 @@ class LimitsTest(Pop3dSessionTest):
         self.three()
         before = self.contents()
         logged_in = self.login()
-        logged_in.dialog("""
-            C: DELE 1
-            S: +OK Marked to be deleted
-            C: RETR 2
-        """)
+        logged_in.dele(1)
+        logged_in.cmd("RETR 2")
         logged_in.raw_reply()
         waiting = self.connect()
         self.stop()  # exit status 0
@@ -1121,8 +890,7 @@ class LimitsTest(Pop3dSessionTest):
         self.three()
         c = self.login()
         carol = "carol@example.org"
-        for sub in ("tmp", "new", "cur"):
-            os.makedirs(os.path.join(self.maildir(carol), sub))
+        make_maildir(self.maildir(carol))
         self.write_passwd(BOB, ALICE, carol)
         self.proc.send_signal(signal.SIGHUP)
         # The contract names no log line for a reload; pop3d's "reload: ..."

@@ -39,12 +39,11 @@ import random
 import re
 import signal
 import smtplib
-import subprocess
 import sys
 import threading
 import time
 
-from smtpdtest import SMTPD, SmtpdTestCase, entries, read, wait_for
+from smtpdtest import SmtpdTestCase, entries, read, wait_for
 
 MESSAGES = int(os.environ.get("SMTPD_CRASH_MESSAGES", "2000"))
 SEED = int(os.environ.get("SMTPD_CRASH_SEED", str(int(time.time()))))
@@ -140,24 +139,11 @@ class SmtpdCrashTest(SmtpdTestCase):
     # --- smtpd in a session of its own, killed like a power cut -------------
 
     def start_smtpd(self, config=True):
-        """Starts smtpd -f in a session of its own; returns the wall clock
-        time (ns) just before it was started."""
-        if config:
-            self.write_config()
-        mark = len(self.log_text())
-        env = {k: v for k, v in os.environ.items() if k != "POSTHORN_CONF"}
-        started = time.time_ns()
-        with open(self.logfile, "ab") as log:
-            self.proc = subprocess.Popen([SMTPD, "-c", self.conf, "-f"], stdin=subprocess.DEVNULL, stdout=log,
-                                         stderr=log, env=env, start_new_session=True)
+        """Starts smtpd -f in a session of its own, so that crash() can kill
+        its whole process group; returns the wall clock time (ns) just
+        before it was started."""
+        started = self.start(config=config, new_session=True)
         self.addCleanup(self.crash_if_running, self.proc)
-        want = "listening on 127.0.0.1:%d/submissions" % self.port["submissions"]
-
-        def up():
-            if self.proc.poll() is not None:
-                self.fail("smtpd exited with %d at start:\n%s" % (self.proc.returncode, self.log_text()[mark:]))
-            return want in self.log_text()[mark:]
-        wait_for(up, 10, "smtpd to listen")
         return started
 
     def crash(self, children_too):
