@@ -1,8 +1,10 @@
 #include "mra/pop3d/client.h"
 
 #include <event2/buffer.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 
@@ -194,6 +196,12 @@ void Client::SendMessage(size_t index, std::optional<size_t> body_lines, const s
           return;
         }
         t->fd = std::move(fd).value();
+        struct stat st;
+        if (::fstat(t->fd.get(), &st) != 0) {
+          t->error = SysError("cannot stat message", errno);
+          return;
+        }
+        t->left = static_cast<uint64_t>(st.st_size);
         FillChunk(*t);
       },
       [this, alive] {
@@ -215,13 +223,19 @@ void Client::NextChunk() {
 }
 
 void Client::FillChunk(Transfer& t) {
-  std::string buf(kChunk, '\0');
-  ssize_t n = ReadSome(t.fd.get(), buf.data(), buf.size());
+  // One buffer per worker thread, never cleared: what is read overwrites it.
+  thread_local std::unique_ptr<char[]> buf = std::make_unique_for_overwrite<char[]>(kChunk);
+  size_t want = static_cast<size_t>(std::min<uint64_t>(t.left, kChunk));
+  ssize_t n = want == 0 ? 0 : ReadSome(t.fd.get(), buf.get(), want);
   if (n < 0) {
     t.error = SysError("cannot read message", errno);
     return;
   }
-  if (n == 0 || !t.encoder.Feed(std::string_view(buf.data(), static_cast<size_t>(n)), &t.chunk)) {
+  t.left -= static_cast<uint64_t>(n);
+  // The size from fstat ends the message without a read that finds EOF
+  // (Maildir files never change once delivered).
+  bool more = t.encoder.Feed(std::string_view(buf.get(), static_cast<size_t>(n)), &t.chunk);
+  if (n == 0 || t.left == 0 || !more) {
     t.encoder.Finish(&t.chunk);
     t.done = true;
   }

@@ -42,6 +42,7 @@ class Client : public SessionHost {
   // worker while the loop sends the chunk before.
   struct Transfer {
     UniqueFd fd;
+    uint64_t left = 0;  // bytes of the file not read yet
     WireEncoder encoder;
     std::string chunk;  // encoded, ready to send
     bool done = false;  // chunk holds the end of the message

@@ -109,10 +109,11 @@ uint64_t Maildrop::total_size() const {
   return total;
 }
 
+std::string Maildrop::PathAtLogin(size_t i) const {
+  return maildir_ + "/" + messages_[i].sub + "/" + messages_[i].name;
+}
+
 std::string Maildrop::Locate(size_t i, std::map<std::string, std::string>* moved) const {
-  const DropMessage& m = messages_[i];
-  std::string path = maildir_ + "/" + m.sub + "/" + m.name;
-  if (::access(path.c_str(), F_OK) == 0) return path;
   // A reader moved it (new/ -> cur/) or changed its flags: same unique part.
   if (moved->empty()) {
     for (const char* sub : {"new", "cur"}) {
@@ -122,46 +123,63 @@ std::string Maildrop::Locate(size_t i, std::map<std::string, std::string>* moved
     }
     if (moved->empty()) (*moved)[""] = "";  // listed, and nothing there
   }
-  auto it = moved->find(std::string(maildir::BaseName(m.name)));
+  auto it = moved->find(std::string(maildir::BaseName(messages_[i].name)));
   return it == moved->end() ? "" : it->second;
 }
 
 Result<UniqueFd> Maildrop::OpenMessage(size_t i) const {
-  std::map<std::string, std::string> moved;
-  std::string path = Locate(i, &moved);
-  if (path.empty()) return Error{"message " + messages_[i].name + " is gone", ENOENT};
+  std::string path = PathAtLogin(i);
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd.valid() && errno == ENOENT) {
+    std::map<std::string, std::string> moved;
+    path = Locate(i, &moved);
+    if (path.empty()) return Error{"message " + messages_[i].name + " is gone", ENOENT};
+    fd.Reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  }
   if (!fd.valid()) return SysError("cannot open " + path, errno);
   return fd;
 }
 
 size_t Maildrop::Update(const std::vector<bool>& deleted, const std::vector<bool>& retrieved, std::string* error) const {
   size_t removed = 0;
+  bool changed = false;
   std::map<std::string, std::string> moved;
   for (size_t i = 0; i < messages_.size(); ++i) {
-    if (i < deleted.size() && deleted[i]) {
-      std::string path = Locate(i, &moved);
-      if (path.empty() || ::unlink(path.c_str()) == 0 || errno == ENOENT) {
+    bool del = i < deleted.size() && deleted[i];
+    if (!del && (i >= retrieved.size() || !retrieved[i])) continue;
+    // Where it was at login, unless a reader has renamed it since.
+    std::string path = PathAtLogin(i);
+    if (del) {
+      int rc = ::unlink(path.c_str());
+      if (rc != 0 && errno == ENOENT && !(path = Locate(i, &moved)).empty()) rc = ::unlink(path.c_str());
+      if (rc == 0 || errno == ENOENT || path.empty()) {
         ++removed;
+        changed = true;
       } else if (error->empty()) {
         *error = SysError("cannot remove " + path, errno).message;
       }
       continue;
     }
-    if (i >= retrieved.size() || !retrieved[i]) continue;
-    std::string path = Locate(i, &moved);
-    if (path.empty()) continue;
-    std::string name = path.substr(path.rfind('/') + 1);
-    maildir::Flags flags = maildir::Flags::FromName(name);
-    bool in_cur = path.compare(path.size() - name.size() - 5, 5, "/cur/") == 0;
-    if (flags.seen && in_cur) continue;
-    flags.seen = true;
     // Seen is a courtesy to IMAP clients: a failure here loses nothing.
-    (void)RenameNoReplace(path, maildir_ + "/cur/" + maildir::NameWithFlags(name, flags));
+    if (MarkSeen(path) == ENOENT && !(path = Locate(i, &moved)).empty()) MarkSeen(path);
+    changed = true;
   }
   // Removals that a crash undoes would come back as new mail: flush them.
-  for (const char* sub : {"new", "cur"}) (void)maildir::SyncDir(maildir_ + "/" + sub);
+  if (changed) {
+    for (const char* sub : {"new", "cur"}) (void)maildir::SyncDir(maildir_ + "/" + sub);
+  }
   return removed;
+}
+
+int Maildrop::MarkSeen(const std::string& path) const {
+  size_t slash = path.rfind('/');
+  std::string name = path.substr(slash + 1);
+  maildir::Flags flags = maildir::Flags::FromName(name);
+  bool in_cur = path.compare(slash - 4, 5, "/cur/") == 0;
+  if (flags.seen && in_cur) return 0;
+  flags.seen = true;
+  Status s = RenameNoReplace(path, maildir_ + "/cur/" + maildir::NameWithFlags(name, flags));
+  return s.ok() ? 0 : s.errnum();
 }
 
 }  // namespace posthorn::pop3d

@@ -48,9 +48,12 @@ class Maildrop {
   size_t Update(const std::vector<bool>& deleted, const std::vector<bool>& retrieved, std::string* error) const;
 
  private:
-  // The current path of message `i`: where it was, or found again by its
-  // unique part after a rename (`moved`: the listing of new/ and cur/ by
-  // unique part, read once when first needed); "" when it is gone.
+  std::string PathAtLogin(size_t i) const;
+  // Moves a retrieved message to cur/ with the S flag; 0 or the errno.
+  int MarkSeen(const std::string& path) const;
+  // Message `i` found again by its unique part after a reader renamed it
+  // (`moved`: the listing of new/ and cur/ by unique part, read once when
+  // first needed); "" when it is gone.
   std::string Locate(size_t i, std::map<std::string, std::string>* moved) const;
 
   std::string maildir_;
