@@ -71,6 +71,7 @@ class Client : public SessionHost {
   std::shared_ptr<const Maildrop> maildrop_;
   std::string locked_user_;
   std::shared_ptr<Transfer> transfer_;
+  std::string cached_;  // a message read on the loop (its memory reused)
   bool reading_chunk_ = false;
   net::Timer auth_delay_;
   bool finished_ = false;

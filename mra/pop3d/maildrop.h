@@ -40,6 +40,12 @@ class Maildrop {
 
   // Opens message `i` for reading, wherever a reader has moved it since.
   Result<UniqueFd> OpenMessage(size_t i) const;
+  // Message `i` whole into `out`, if that cannot block: it is no larger
+  // than `max` and its path and pages are in the kernel's caches
+  // (openat2 RESOLVE_CACHED, preadv2 RWF_NOWAIT). The one exception to
+  // "everything here blocks": the loop may call it, and falls back to a
+  // worker (OpenMessage) when it returns false.
+  bool ReadCached(size_t i, size_t max, std::string* out) const;
 
   // QUIT (RFC 1939 §6): removes the messages marked deleted, and marks the
   // ones retrieved and kept as seen (new/ -> cur/ with S), as Dovecot does,
