@@ -153,26 +153,33 @@ void Client::LoginFailed(int failures) {
 // The listing reads the directories (and files without ,W=): a disk
 // worker's job, after the lock, so a refused second session costs nothing.
 void Client::OpenMaildrop(const std::string& maildir) {
-  auto drop = std::make_shared<Result<Maildrop>>(Error{"not opened"});
+  struct Opened {
+    Result<Maildrop> drop = Error{"not opened"};
+    Listing listing;  // built on the worker too: 10,000 UIDs are not the loop's work
+  };
+  auto out = std::make_shared<Opened>();
   std::weak_ptr<bool> alive = alive_;
-  server_.disk_worker().Submit([drop, maildir] { *drop = Maildrop::Open(maildir); },
-                               [this, alive, drop] {
-                                 if (alive.expired()) return;
-                                 if (!drop->ok()) {
-                                   server_.Unlock(locked_user_);
-                                   std::string why = locked_user_ + ": " + drop->message();
-                                   locked_user_.clear();
-                                   return LoginAnswer(LoginOutcome::kMailboxError, why);
-                                 }
-                                 maildrop_ = std::make_shared<const Maildrop>(std::move(*drop).value());
-                                 Listing listing;
-                                 for (const DropMessage& m : maildrop_->messages()) {
-                                   listing.sizes.push_back(m.size);
-                                   listing.uids.push_back(m.uid);
-                                 }
-                                 session_->OnLogin(LoginOutcome::kOk, std::move(listing));
-                                 AfterInput();
-                               });
+  server_.disk_worker().Submit(
+      [out, maildir] {
+        out->drop = Maildrop::Open(maildir);
+        if (!out->drop.ok()) return;
+        for (const DropMessage& m : out->drop->messages()) {
+          out->listing.sizes.push_back(m.size);
+          out->listing.uids.push_back(m.uid);
+        }
+      },
+      [this, alive, out] {
+        if (alive.expired()) return;
+        if (!out->drop.ok()) {
+          server_.Unlock(locked_user_);
+          std::string why = locked_user_ + ": " + out->drop.message();
+          locked_user_.clear();
+          return LoginAnswer(LoginOutcome::kMailboxError, why);
+        }
+        maildrop_ = std::make_shared<const Maildrop>(std::move(out->drop).value());
+        session_->OnLogin(LoginOutcome::kOk, std::move(out->listing));
+        AfterInput();
+      });
 }
 
 void Client::LoginAnswer(LoginOutcome outcome, const std::string& error) {

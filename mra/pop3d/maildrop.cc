@@ -56,10 +56,19 @@ Result<uint64_t> CountWireSize(const std::string& path) {
 }
 
 // Arrival order: Maildir names start with the delivery time in seconds.
-bool Older(const DropMessage& a, const DropMessage& b) {
-  unsigned long long ta = std::strtoull(a.name.c_str(), nullptr, 10), tb = std::strtoull(b.name.c_str(), nullptr, 10);
-  if (ta != tb) return ta < tb;
-  return a.name < b.name;
+// The number is parsed once per message, not once per comparison.
+void SortByArrival(std::vector<DropMessage>* messages) {
+  std::vector<std::pair<unsigned long long, size_t>> keys;
+  keys.reserve(messages->size());
+  for (size_t i = 0; i < messages->size(); ++i) keys.emplace_back(std::strtoull((*messages)[i].name.c_str(), nullptr, 10), i);
+  std::sort(keys.begin(), keys.end(), [messages](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return (*messages)[a.second].name < (*messages)[b.second].name;
+  });
+  std::vector<DropMessage> sorted;
+  sorted.reserve(messages->size());
+  for (const auto& k : keys) sorted.push_back(std::move((*messages)[k.second]));
+  *messages = std::move(sorted);
 }
 
 }  // namespace
@@ -103,7 +112,7 @@ Result<Maildrop> Maildrop::Open(const std::string& maildir) {
       drop.messages_.push_back(std::move(m));
     }
   }
-  std::sort(drop.messages_.begin(), drop.messages_.end(), Older);
+  SortByArrival(&drop.messages_);
   return drop;
 }
 
