@@ -88,6 +88,8 @@
 #      printed), BENCH_PIPELINE (RETRs outstanding per session, default 32;
 #      1 waits for each reply)
 set -eu
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${POSTHORN_BIN:-$here/../../build/bin}
@@ -120,13 +122,6 @@ dv_pid=
 load_failed=0
 
 # shellcheck disable=SC2317  # run by the EXIT trap
-stop_pid() {  # PID: TERM, up to 10 s, then KILL
-  [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0
-  kill -TERM "$1" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-}
-# shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
   stop_pid "$ph_pid"
   stop_pid "$dv_pid"   # Dovecot's master stops its children
@@ -135,11 +130,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-read -r ph_port dv_port < <(python3 -c '
-import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*[x.getsockname()[1] for x in s])')
+read -r ph_port dv_port < <(free_ports 2)
 
 # --- the mail -----------------------------------------------------------------
 # src/ is the Maildir every user's copy links to; expect holds, per
@@ -253,39 +244,8 @@ chmod 644 "$dv/passwd"
 dovecot -F -c "$dv/dovecot.conf" < /dev/null > "$dv/start.log" 2>&1 &
 dv_pid=$!
 
-# wait_listen PORT NAME PID: until something answers +OK on 127.0.0.1:PORT
-# (or PID is gone).
-wait_listen() {
-  python3 - "$@" <<'PY'
-import socket, sys, time
-port, name, pid = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-
-def gone(pid):  # exited: no /proc entry, or a zombie its parent has not reaped yet
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
-
-deadline = time.monotonic() + 15
-while True:
-    if gone(pid):
-        sys.exit("%s exited at start" % name)
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
-            if s.recv(512).startswith(b"+OK"):
-                s.sendall(b"QUIT\r\n")
-                s.recv(512)
-                break
-    except OSError:
-        pass
-    if time.monotonic() > deadline:
-        sys.exit("%s does not answer on 127.0.0.1:%d" % (name, port))
-    time.sleep(0.1)
-PY
-}
-wait_listen "$ph_port" pop3d "$ph_pid" || { tail -20 "$ph/pop3d.log"; exit 1; }
-wait_listen "$dv_port" dovecot "$dv_pid" || { tail -20 "$dv/start.log" "$dv/dovecot.log" 2>/dev/null; exit 1; }
+wait_listen "$ph_port" pop3d +OK "$ph_pid" || { tail -20 "$ph/pop3d.log"; exit 1; }
+wait_listen "$dv_port" dovecot +OK "$dv_pid" || { tail -20 "$dv/start.log" "$dv/dovecot.log" 2>/dev/null; exit 1; }
 
 # --- measuring ----------------------------------------------------------------
 port_of() { case $1 in posthorn) echo "$ph_port" ;; dovecot) echo "$dv_port" ;; esac; }
@@ -322,19 +282,6 @@ load() {
     load_failed=1
   fi
 }
-
-ratio() { python3 -c "
-try: print('%.2f' % (float('$1') / float('$2')))
-except (ValueError, ZeroDivisionError): print('-')"; }
-
-median() { python3 -c "
-import statistics, sys
-v = []
-for x in sys.argv[1:]:
-    try: v.append(float(x))
-    except ValueError: print(x); sys.exit()
-m = statistics.median(v)
-print('%.0f' % m if m >= 100 else '%.1f' % m if m >= 10 else '%.2f' % m)" "$@"; }
 
 row() { printf '%-26s %12s %12s %8s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"; }
 

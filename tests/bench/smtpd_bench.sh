@@ -39,6 +39,8 @@
 #      BENCH_N1 (messages from 1 client, default 500), BENCH_ROUNDS (runs
 #      of each figure for each server, default 3; the median is printed)
 set -eu
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 bin=${POSTHORN_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/bin}
 n20=${BENCH_N:-4000}
@@ -67,22 +69,14 @@ source_failed=0
 
 # shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
-  if [ -n "$ph_pid" ] && kill -0 "$ph_pid" 2>/dev/null; then
-    kill -TERM "$ph_pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$ph_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$ph_pid" 2>/dev/null || true
-  fi
+  stop_pid "$ph_pid"
   if [ -n "$pf_started" ]; then postfix -c "$pf/etc" stop >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-read -r ph_port pf_port < <(python3 -c '
-import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*[x.getsockname()[1] for x in s])')
+read -r ph_port pf_port < <(free_ports 2)
 
 # --- posthorn -----------------------------------------------------------------
 mkdir -p "$ph"
@@ -164,39 +158,8 @@ EOF
 postfix -c "$pf/etc" start >"$pf/start.log" 2>&1 || { echo "postfix did not start:"; cat "$pf/start.log"; exit 1; }
 pf_started=1
 
-# wait_listen PORT NAME [PID]: until something answers 220 on
-# 127.0.0.1:PORT (or PID is gone).
-wait_listen() {
-  python3 - "$@" <<'PY'
-import socket, sys, time
-port, name = int(sys.argv[1]), sys.argv[2]
-pid = int(sys.argv[3]) if len(sys.argv) > 3 else None
-
-def gone(pid):  # exited: no /proc entry, or a zombie its parent has not reaped yet
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
-
-deadline = time.monotonic() + 15
-while True:
-    if pid is not None and gone(pid):
-        sys.exit("%s exited at start" % name)
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
-            if s.recv(512).startswith(b"220"):
-                s.sendall(b"QUIT\r\n")
-                break
-    except OSError:
-        pass
-    if time.monotonic() > deadline:
-        sys.exit("%s does not answer on 127.0.0.1:%d" % (name, port))
-    time.sleep(0.1)
-PY
-}
-wait_listen "$ph_port" posthorn "$ph_pid" || { tail -20 "$ph/smtpd.log"; exit 1; }
-wait_listen "$pf_port" postfix || { tail -20 "$pf/maillog" 2>/dev/null; exit 1; }
+wait_listen "$ph_port" posthorn 220 "$ph_pid" || { tail -20 "$ph/smtpd.log"; exit 1; }
+wait_listen "$pf_port" postfix 220 || { tail -20 "$pf/maillog" 2>/dev/null; exit 1; }
 
 # --- measuring ----------------------------------------------------------------
 now() { date +%s.%N; }
@@ -245,18 +208,6 @@ run() {
   done
   find "$(new_dir "$server")" -type f -delete 2>/dev/null || true
 }
-
-ratio() { python3 -c "
-try: print('%.2f' % (float('$1') / float('$2')))
-except (ValueError, ZeroDivisionError): print('-')"; }
-
-median() { python3 -c "
-import statistics, sys
-v = []
-for x in sys.argv[1:]:
-    try: v.append(float(x))
-    except ValueError: print(x); sys.exit()
-print(('%.0f' if v[0] >= 100 else '%.2f') % statistics.median(v))" "$@"; }
 
 echo "smtpd vs Postfix $(postconf -d -h mail_version 2>/dev/null): 4 KB messages from smtp-source," \
      "1 client x $n1, 20 clients x $n20, into $work ($(df -T "$work" | awk 'NR==2{print $2}'), $(nproc) CPUs)," \

@@ -1,0 +1,68 @@
+# Shell helpers the benchmark scripts share; sourced, not run.
+
+# free_ports N: N free TCP ports on 127.0.0.1, space-separated.
+free_ports() {
+  python3 -c '
+import socket, sys
+s = [socket.socket() for _ in range(int(sys.argv[1]))]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*[x.getsockname()[1] for x in s])' "$1"
+}
+
+# wait_listen PORT NAME GREETING [PID]: until a server on 127.0.0.1:PORT
+# greets with a line starting with GREETING ("220", "+OK"), or PID is gone,
+# or 15 s have passed (then it fails, saying which).
+wait_listen() {
+  python3 - "$@" <<'PY'
+import socket, sys, time
+port, name, greeting = int(sys.argv[1]), sys.argv[2], sys.argv[3].encode()
+pid = int(sys.argv[4]) if len(sys.argv) > 4 else None
+
+def gone(pid):  # exited: no /proc entry, or a zombie its parent has not reaped yet
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+deadline = time.monotonic() + 15
+while True:
+    if pid is not None and gone(pid):
+        sys.exit("%s exited at start" % name)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+            if s.recv(512).startswith(greeting):
+                s.sendall(b"QUIT\r\n")
+                s.recv(512)
+                break
+    except OSError:
+        pass
+    if time.monotonic() > deadline:
+        sys.exit("%s does not answer on 127.0.0.1:%d" % (name, port))
+    time.sleep(0.1)
+PY
+}
+
+# stop_pid PID: TERM, up to 10 s, then KILL.
+stop_pid() {
+  [ -n "$1" ] || return 0
+  kill -TERM "$1" 2>/dev/null || return 0
+  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+}
+
+# ratio A B: A/B to two decimals, "-" when either is not a number.
+ratio() { python3 -c "
+try: print('%.2f' % (float('$1') / float('$2')))
+except (ValueError, ZeroDivisionError): print('-')"; }
+
+# median X...: the median, to a precision that suits its size; the first
+# word that is not a number (an error figure) instead, as it is.
+median() { python3 -c "
+import statistics, sys
+v = []
+for x in sys.argv[1:]:
+    try: v.append(float(x))
+    except ValueError: print(x); sys.exit()
+m = statistics.median(v)
+print('%.0f' % m if m >= 100 else '%.1f' % m if m >= 10 else '%.2f' % m)" "$@"; }
