@@ -61,6 +61,12 @@ Status Client::Start(UniqueFd fd, uint16_t port, bool implicit_tls, const std::s
     conn_->CloseAfterFlush();
   };
   h.on_drained = [this] {
+    if (held_) {
+      HeldSend h = std::move(*held_);
+      held_.reset();
+      SendMessage(h.index, h.body_lines, h.first_line);
+      return AfterInput();  // done at once: read on (pipelined commands wait)
+    }
     if (transfer_ && !reading_chunk_ && !transfer_->done) NextChunk();
   };
   h.on_closed = [this](net::Connection::CloseReason, const std::string&) { Finish(); };
@@ -189,6 +195,13 @@ void Client::LoginAnswer(LoginOutcome outcome, const std::string& error) {
 }
 
 void Client::SendMessage(size_t index, std::optional<size_t> body_lines, const std::string& first_line) {
+  // A client that pipelines RETRs without reading the answers must not
+  // make us buffer message after message: the next waits for the output
+  // to drain (on_drained).
+  if (conn_ && conn_->output_length() >= kChunk) {
+    held_ = HeldSend{index, body_lines, first_line};
+    return;
+  }
   // Most messages are small and were just delivered or read: send them
   // from the loop when the kernel has them cached, without a worker's
   // round trip.

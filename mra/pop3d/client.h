@@ -72,6 +72,12 @@ class Client : public SessionHost {
   std::string locked_user_;
   std::shared_ptr<Transfer> transfer_;
   std::string cached_;  // a message read on the loop (its memory reused)
+  struct HeldSend {
+    size_t index;
+    std::optional<size_t> body_lines;
+    std::string first_line;
+  };
+  std::optional<HeldSend> held_;  // a RETR waiting for the output to drain
   bool reading_chunk_ = false;
   net::Timer auth_delay_;
   bool finished_ = false;

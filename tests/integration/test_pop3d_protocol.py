@@ -832,6 +832,20 @@ class LimitsTest(Pop3dSessionTest):
         finally:
             c.close()
 
+    def test_a_client_that_does_not_read_cannot_make_the_server_buffer_without_bound(self):
+        # 400 RETRs of a 200 KB message (one read each, no chunking) sent at
+        # once, nothing read: without backpressure pop3d would queue 80 MB.
+        self.start()
+        msg = self.deliver(large_message(2000, 97, b"x" * 90))
+        c = self.login()
+        c.send(b"RETR 1\r\n" * 400)
+        time.sleep(1.5)
+        rss_kb = int(re.search(rb"VmRSS:\s+(\d+) kB", read("/proc/%d/status" % self.proc.pid)).group(1))
+        self.assertLess(rss_kb, 40 * 1024, "pop3d holds %d KB for a client that reads nothing" % rss_kb)
+        for _ in range(400):
+            self.assertEqual(c.read_exactly(len(msg.retr()), timeout=30), msg.retr())
+        c.dialog("C: NOOP\nS: +OK")
+
     def test_connections_per_client(self):
         self.start("max_connections_per_client = 1")
         first = self.connect()
