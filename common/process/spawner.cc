@@ -13,7 +13,17 @@ Status Spawner::Start() {
 
 void Spawner::Spawn(SpawnOptions options, ChildProcess::DoneCallback done, Started started) {
   Result<std::unique_ptr<PendingSpawn>> prepared = PendingSpawn::Prepare(std::move(options));
-  if (!prepared.ok()) return started(prepared.error());
+  if (!prepared.ok()) {
+    // Reported from the loop like any other outcome, never from inside
+    // Spawn(): a caller that spawns in a loop (out of file descriptors,
+    // every Prepare fails) must not recurse through its own callback.
+    ++in_flight_;
+    worker_.Submit([] {}, [this, error = prepared.error(), started = std::move(started)] {
+      --in_flight_;
+      started(error);
+    });
+    return;
+  }
   // Shared between the thread and the completion; the completion is
   // dropped if the Spawner goes first, and the PendingSpawn then kills
   // its child.

@@ -18,7 +18,8 @@ namespace posthorn::process {
 class Spawner {
  public:
   // Runs on the loop with the child (watched like ChildProcess::Spawn's)
-  // or the error that stopped it; `done` then runs when it exits.
+  // or the error that stopped it, always on a later turn, never inside
+  // Spawn(); `done` then runs when the child exits.
   using Started = std::function<void(Result<std::unique_ptr<ChildProcess>> child)>;
 
   explicit Spawner(net::EventLoop& loop);
