@@ -21,13 +21,15 @@ SANFLAGS :=
 PROG_LDFLAGS := -static-libstdc++ -static-libgcc
 endif
 
-PKGS_ALL := openssl libevent libevent_openssl libcares libxcrypt
+PKGS_ALL := openssl libevent libevent_openssl libcares libxcrypt zlib
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++20 -Wall -Wextra -Wno-missing-field-initializers $(SANFLAGS)
 CPPFLAGS += -I. -MMD -MP
 LDFLAGS  += $(SANFLAGS)
 
 CRYPT_LIBS := $(shell pkg-config --libs libxcrypt 2>/dev/null || echo -lcrypt)
+# zlib: the CRC-32 of queue files (common/queue/checksum.h).
+ZLIB_LIBS  := $(shell pkg-config --libs zlib 2>/dev/null || echo -lz)
 GTEST_LIBS := $(shell pkg-config --libs gtest_main 2>/dev/null || echo -lgtest_main -lgtest -lpthread)
 NET_LIBS   := $(shell pkg-config --libs libevent libevent_openssl openssl 2>/dev/null || echo -levent -levent_openssl -lssl -lcrypto)
 
@@ -45,9 +47,9 @@ PROGRAMS        := mda smtpd sendmail pop3d
 dir_mda         := mda
 libs_mda        :=
 dir_smtpd       := mta/smtpd
-libs_smtpd      := $(NET_LIBS) $(CRYPT_LIBS)
+libs_smtpd      := $(NET_LIBS) $(CRYPT_LIBS) $(ZLIB_LIBS)
 dir_sendmail    := mta/sendmail
-libs_sendmail   :=
+libs_sendmail   := $(ZLIB_LIBS)
 dir_pop3d       := mra/pop3d
 libs_pop3d      := $(NET_LIBS) $(CRYPT_LIBS)
 
@@ -139,7 +141,7 @@ fuzz:
 	@command -v clang++ >/dev/null || { echo "make fuzz needs clang++: apt-get install clang"; exit 1; }
 	@mkdir -p build/libfuzzer
 	clang++ -std=c++20 -I. -O1 -g -fsanitize=fuzzer,address,undefined -o build/libfuzzer/$(FUZZER) \
-	  tests/fuzz/$(FUZZER).cc $(COMMON_SRC) $(foreach p,$(PROGRAMS),$(call prog_src,$(p))) $(CRYPT_LIBS)
+	  tests/fuzz/$(FUZZER).cc $(COMMON_SRC) $(foreach p,$(PROGRAMS),$(call prog_src,$(p))) $(ALL_LIBS)
 	@mkdir -p build/libfuzzer/corpus-$(FUZZER)
 	build/libfuzzer/$(FUZZER) -max_total_time=$(FUZZ_SECONDS) build/libfuzzer/corpus-$(FUZZER) tests/fuzz/corpus/$(FUZZER:_fuzzer=)
 
@@ -163,7 +165,7 @@ bench: all
 # ---- dependencies --------------------------------------------------------
 # Debian 12 packages for the build, the tests and the benchmarks.
 DEB_PKGS := g++ make pkg-config libssl-dev libevent-dev libc-ares-dev \
-	libgtest-dev libcrypt-dev python3 mandoc whois mblaze maildrop openssl time \
+	libgtest-dev libcrypt-dev zlib1g-dev python3 mandoc whois mblaze maildrop openssl time \
 	swaks libnet-ssleay-perl curl fetchmail
 
 deps:

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/base/strings.h"
+#include "common/queue/checksum.h"
 #include "common/queue/queue_id.h"
 #include "common/queue/record.h"
 
@@ -115,6 +116,10 @@ Status ParseRecord(const std::vector<std::string_view>& f, Envelope* env) {
     if (name == "arrival") env->arrival = static_cast<time_t>(*n);
     if (name == "uid" && *n > std::numeric_limits<uint32_t>::max()) return bad();
     if (name == "uid") env->client.uid = static_cast<int64_t>(*n);
+  } else if (name == "crc") {
+    std::optional<uint32_t> crc = ParseCrc(v);
+    if (!crc) return bad();
+    env->crc = *crc;
   } else if (name == "sender") {
     Result<Address> a = DecodePath(v, /*allow_null=*/true);
     if (!a.ok()) return Error{"sender: " + a.message()};
@@ -148,7 +153,7 @@ bool Recipient::operator==(const Recipient& o) const {
 }
 
 bool Envelope::operator==(const Envelope& o) const {
-  return id == o.id && arrival == o.arrival && size == o.size && sender.local == o.sender.local &&
+  return id == o.id && arrival == o.arrival && size == o.size && crc == o.crc && sender.local == o.sender.local &&
          sender.domain == o.sender.domain && recipients == o.recipients && client == o.client &&
          smtputf8 == o.smtputf8 && body == o.body && ret == o.ret && envid == o.envid;
 }
@@ -160,6 +165,7 @@ Result<std::string> FormatEnvelope(const Envelope& e) {
   out += "id " + e.id + "\n";
   out += "arrival " + std::to_string(e.arrival < 0 ? 0 : e.arrival) + "\n";
   out += "size " + std::string(size) + "\n";
+  if (e.crc) out += "crc " + FormatCrc(*e.crc) + "\n";
   out += "sender " + EncodePath(e.sender) + "\n";
   AddText(&out, "helo", e.client.helo);
   AddText(&out, "client-addr", e.client.address);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,10 @@ struct Envelope {
   std::string id;     // a queue ID (queue_id.h)
   time_t arrival = 0;
   uint64_t size = 0;  // bytes of message after the header
+  // CRC-32 (zlib's) of the whole file with the digits of the size and
+  // crc records as zeros; absent in files written before it existed.
+  // Proves a queue file complete when nothing else does (store.h).
+  std::optional<uint32_t> crc;
   Address sender;     // null for <>
   std::vector<Recipient> recipients;
   ClientInfo client;
@@ -71,12 +76,13 @@ struct Envelope {
   bool operator==(const Envelope& o) const;
 };
 
-// The header for `envelope`, ending with "data\n". The size record is
-// zero-padded to kSizeDigits so that the writer can fill it in when the
-// message is complete. Refuses (with ParseEnvelope's message) an envelope
-// that ParseEnvelope would refuse: the store never writes a file it could
-// not read back.
+// The header for `envelope`, ending with "data\n". The size and crc
+// records are zero-padded to kSizeDigits and kCrcDigits so that the
+// writer can fill them in when the message is complete. Refuses (with
+// ParseEnvelope's message) an envelope that ParseEnvelope would refuse:
+// the store never writes a file it could not read back.
 inline constexpr size_t kSizeDigits = 20;
+inline constexpr size_t kCrcDigits = 8;  // lower-case hex
 Result<std::string> FormatEnvelope(const Envelope& envelope);
 
 // Parses the header at the start of `text` (which may go on into the

@@ -3,14 +3,16 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "common/maildir/sync.h"
+
 namespace posthorn::queue {
 
 namespace {
 constexpr std::string_view kPrefix = "spare-";
 }
 
-SpareFiles::SpareFiles(std::string tmp_dir, size_t keep)
-    : tmp_dir_(std::move(tmp_dir)), keep_(keep), thread_([this] { Loop(); }) {}
+SpareFiles::SpareFiles(std::string dir, size_t keep)
+    : dir_(std::move(dir)), keep_(keep), thread_([this] { Loop(); }) {}
 
 SpareFiles::~SpareFiles() {
   {
@@ -47,16 +49,35 @@ void SpareFiles::Loop() {
   for (;;) {
     cv_.wait(lock, [this] { return stopping_ || (ready_.size() < keep_ && !failing_); });
     if (stopping_) return;
-    std::string path = tmp_dir_ + "/" + std::string(kPrefix) + std::to_string(getpid()) + "." + std::to_string(next_++);
+    size_t count = keep_ - ready_.size();
     lock.unlock();
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    std::deque<SpareFile> batch = MakeBatch(count);
     lock.lock();
-    if (fd < 0) {
-      failing_ = true;  // the caller creates its own, and reports the error
-      continue;
-    }
-    ready_.push_back(SpareFile{std::move(path), UniqueFd(fd)});
+    // On failure the caller makes its own file, and reports the error.
+    failing_ = batch.empty();
+    for (SpareFile& f : batch) ready_.push_back(std::move(f));
   }
+}
+
+std::deque<SpareFile> SpareFiles::MakeBatch(size_t count) {
+  std::deque<SpareFile> batch;
+  auto drop = [&batch] {
+    for (const SpareFile& f : batch) ::unlink(f.path.c_str());
+    batch.clear();
+  };
+  for (size_t i = 0; i < count; ++i) {
+    std::string path = dir_ + "/" + std::string(kPrefix) + std::to_string(getpid()) + "." + std::to_string(next_++);
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+      drop();
+      return batch;
+    }
+    batch.push_back(SpareFile{std::move(path), UniqueFd(fd)});
+  }
+  // Handed out before this, a spare could hold an acknowledged message
+  // under a name that a crash takes away.
+  if (!maildir::SyncDir(dir_).ok()) drop();
+  return batch;
 }
 
 }  // namespace posthorn::queue

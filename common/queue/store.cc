@@ -13,6 +13,7 @@
 #include "common/maildir/sync.h"
 #include "common/base/fs.h"
 #include "common/queue/queue_id.h"
+#include "common/queue/recovery.h"
 
 namespace posthorn::queue {
 
@@ -23,20 +24,6 @@ constexpr std::string_view kStateSuffix = ".state";
 bool IsStateName(const std::string& name) {
   return name.size() == kQueueIdLength + kStateSuffix.size() && name.ends_with(kStateSuffix) &&
          IsValidQueueId(std::string_view(name).substr(0, kQueueIdLength));
-}
-
-// The queue ID a message file names in its header, "" if none (an empty
-// spare file, or one cut off before the ID).
-std::string IdInFile(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  char head[64];
-  ssize_t n = fd.valid() ? ::read(fd.get(), head, sizeof head) : -1;
-  if (n <= 0) return "";
-  std::string_view text(head, static_cast<size_t>(n));
-  size_t at = text.find("\nid ");
-  if (at == std::string_view::npos || text.size() < at + 4 + kQueueIdLength) return "";
-  std::string id(text.substr(at + 4, kQueueIdLength));
-  return IsValidQueueId(id) ? id : "";
 }
 
 // Empties queue/tmp: each file there belongs to a message that was never
@@ -90,6 +77,8 @@ Result<QueueStore> QueueStore::Open(const std::string& state_dir) {
   for (const auto& [dir, mode] : dirs)
     if (Status s = MakeDir(dir, mode); !s.ok()) return s.error();
   if (Status s = CleanTmp(store.tmp_dir()); !s.ok()) return s.error();
+  // Before the orphan check: a recovered message may have a state log.
+  if (Status s = RecoverSpares(store.msg_dir()); !s.ok()) return s.error();
   if (Status s = CleanOrphanStates(store.msg_dir()); !s.ok()) return s.error();
   return store;
 }
@@ -106,43 +95,39 @@ Result<Writer> QueueStore::Create(const Envelope& envelope, std::optional<SpareF
   Envelope e = envelope;
   if (e.arrival == 0) e.arrival = ::time(nullptr);
   e.size = 0;
+  e.crc = 0;
   // A collision means two IDs in one microsecond with the same random
   // bits, or a clock stepped back onto an ID still queued: draw again.
   for (int attempt = 0; attempt < 8; ++attempt) {
     e.id = NewQueueId();
     Result<std::string> header = FormatEnvelope(e);
-    if (!header.ok()) return header.error();
-    std::string tmp;
-    UniqueFd fd;
-    if (spare) {
-      // No tmp/ID claims the ID, and no look into queue/msg/ either: that
-      // lookup waits while the directory changes (renames, removals).
-      // Publishing never replaces a file, so the one-in-4096 chance of a
-      // clash in the same microsecond (or a clock stepped back onto a
-      // queued ID) fails that message with a temporary error rather than
-      // hurting another.
-      tmp = std::move(spare->path);
-      fd = std::move(spare->fd);
-      spare.reset();
-    } else {
-      tmp = tmp_dir() + "/" + e.id;
-      fd.Reset(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-      if (!fd.valid()) {
-        if (errno == EEXIST) continue;
-        return SysError("cannot create " + tmp, errno);
-      }
-      // tmp/ID is ours (O_EXCL), so nobody else can publish this ID now.
-      if (::access(MsgPath(e.id).c_str(), F_OK) == 0) {
-        ::unlink(tmp.c_str());
-        continue;
-      }
+    if (!header.ok()) {
+      if (spare) ::unlink(spare->path.c_str());
+      return header.error();
     }
-    uint64_t size_field = header->find("\nsize ") + 6;
-    Writer w(e.id, tmp, MsgPath(e.id), std::move(fd), size_field);
-    w.buffer_ = std::move(*header);  // written with the message (writer.h)
-    return w;
+    if (spare) {
+      // No look into queue/msg/ for the ID: that lookup waits while the
+      // directory changes (renames, removals). Publishing never replaces
+      // a file, so the one-in-4096 chance of a clash in the same
+      // microsecond (or a clock stepped back onto a queued ID) fails that
+      // message with a temporary error rather than hurting another.
+      SpareFile f = std::move(*spare);
+      spare.reset();
+      return Writer(e.id, std::move(f.path), MsgPath(e.id), std::move(f.fd), std::move(*header), /*in_place=*/true);
+    }
+    std::string tmp = tmp_dir() + "/" + e.id;
+    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!fd.valid()) {
+      if (errno == EEXIST) continue;
+      return SysError("cannot create " + tmp, errno);
+    }
+    // tmp/ID is ours (O_EXCL), so nobody else can publish this ID now.
+    if (::access(MsgPath(e.id).c_str(), F_OK) == 0) {
+      ::unlink(tmp.c_str());
+      continue;
+    }
+    return Writer(e.id, std::move(tmp), MsgPath(e.id), std::move(fd), std::move(*header), /*in_place=*/false);
   }
-  if (spare) ::unlink(spare->path.c_str());
   return Error{"cannot find an unused queue ID in " + tmp_dir(), EEXIST};
 }
 

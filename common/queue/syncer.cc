@@ -67,7 +67,7 @@ void Syncer::SyncBatch(std::vector<Job>& batch) {
   for (Job& job : batch) {
     if (!job.status.ok()) continue;
     job.status = store_->Publish(job.writer);
-    any = any || job.status.ok();
+    any = any || (job.status.ok() && job.writer.needs_dir_sync());
   }
   if (!any) return;
   Status dir = store_->SyncMsgDir();
@@ -76,7 +76,7 @@ void Syncer::SyncBatch(std::vector<Job>& batch) {
   // acknowledged. Take them back too: the clients will retry, and a copy
   // left behind would be delivered twice.
   for (Job& job : batch) {
-    if (!job.status.ok()) continue;
+    if (!job.status.ok() || !job.writer.needs_dir_sync()) continue;
     job.status = dir;
     std::string path = store_->msg_dir() + "/" + job.writer.id();
     if (::unlink(path.c_str()) != 0) log::Warning("%s: cannot take back after a failed fsync", job.writer.id().c_str());

@@ -4,16 +4,17 @@
 // the event loop").
 //
 // The worker takes every job waiting when it wakes, as one batch: it
-// fsyncs each file (Prepare), renames each into queue/msg/ (Publish), and
-// fsyncs queue/msg/ once for the whole batch. While it does, new jobs
-// queue up for the next batch, so the busier the server, the more
-// messages share each directory fsync. Only then are the completions
-// posted; a callback that says OK may answer 250.
+// fsyncs each file (Prepare), renames each to queue/msg/ID (Publish), and,
+// if any came from queue/tmp/, fsyncs queue/msg/ once for the whole batch
+// (files written in place are durable with their own fsync; writer.h).
+// While it does, new jobs queue up for the next batch, so the busier the
+// server, the more messages share each fsync. Only then are the
+// completions posted; a callback that says OK may answer 250.
 //
 // Why the worker also renames: a rename is the point where a message
 // becomes visible, not where it becomes durable, and contract 5 asks for
 // 250 only after both. Nothing on the loop looks at a message before its
-// callback runs, and the callback runs after the directory fsync, so doing
+// callback runs, and the callback runs after the fsyncs, so doing
 // the rename on the worker costs no safety and keeps even the rename's
 // metadata I/O off the loop.
 //

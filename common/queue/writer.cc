@@ -9,6 +9,8 @@
 
 #include "common/base/io.h"
 #include "common/base/fs.h"
+#include "common/maildir/sync.h"
+#include "common/queue/checksum.h"
 #include "common/queue/envelope.h"
 
 namespace posthorn::queue {
@@ -19,20 +21,27 @@ namespace {
 constexpr size_t kBuffered = 128 * 1024;
 }  // namespace
 
-Writer::Writer(std::string id, std::string tmp_path, std::string msg_path, UniqueFd fd, uint64_t size_field)
+Writer::Writer(std::string id, std::string path, std::string msg_path, UniqueFd fd, std::string header, bool in_place)
     : id_(std::move(id)),
-      tmp_path_(std::move(tmp_path)),
+      path_(std::move(path)),
       msg_path_(std::move(msg_path)),
       fd_(std::move(fd)),
-      size_field_(size_field) {}
+      in_place_(in_place),
+      size_field_(RecordValueOffset(header, "size")),
+      crc_field_(RecordValueOffset(header, "crc")),
+      crc_(ExtendCrc(0, header)),
+      buffer_(std::move(header)) {}
 
 Writer::Writer(Writer&& other) noexcept
     : id_(std::move(other.id_)),
-      tmp_path_(std::exchange(other.tmp_path_, std::string())),
+      path_(std::exchange(other.path_, std::string())),
       msg_path_(std::move(other.msg_path_)),
       fd_(std::move(other.fd_)),
+      in_place_(other.in_place_),
       size_field_(other.size_field_),
+      crc_field_(other.crc_field_),
       size_(other.size_),
+      crc_(other.crc_),
       buffer_(std::move(other.buffer_)),
       flushed_(other.flushed_),
       state_(other.state_),
@@ -46,8 +55,12 @@ Writer::~Writer() { Discard(); }
 
 void Writer::Discard() {
   fd_.Reset();
-  if (!tmp_path_.empty()) ::unlink(tmp_path_.c_str());
-  tmp_path_.clear();
+  if (path_.empty()) return;
+  ::unlink(path_.c_str());
+  // A complete file in place would come back after a crash as a message
+  // nobody acknowledged (store.h): its removal must reach the disk first.
+  if (in_place_ && complete_) (void)maildir::SyncDir(msg_path_.substr(0, msg_path_.rfind('/')));
+  path_.clear();
 }
 
 Status Writer::Fail(const std::string& what, int errnum) {
@@ -64,6 +77,7 @@ Status Writer::Write(std::string_view bytes) {
   if (state_ != State::kWriting || complete_) return Error{id_ + ": write after the message was complete"};
   buffer_.append(bytes);
   size_ += bytes.size();
+  crc_ = ExtendCrc(crc_, bytes);
   return buffer_.size() >= kBuffered ? Flush() : Status::Ok();
 }
 
@@ -74,18 +88,25 @@ Status Writer::Flush() {
   return Status::Ok();
 }
 
+Status Writer::FillIn(uint64_t offset, std::string_view value) {
+  if (offset == std::string_view::npos) return Status::Ok();  // no such record
+  if (offset >= flushed_) {
+    buffer_.replace(offset - flushed_, value.size(), value);
+    return Status::Ok();
+  }
+  ssize_t n = ::pwrite(fd_.get(), value.data(), value.size(), static_cast<off_t>(offset));
+  if (n != static_cast<ssize_t>(value.size())) return Fail("cannot write", n < 0 ? errno : EIO);
+  return Status::Ok();
+}
+
 Status Writer::StartWriteback() {
   if (state_ == State::kFailed) return error_;
   if (state_ != State::kWriting) return Error{id_ + ": prepared twice"};
   if (complete_) return Status::Ok();
   char digits[32];
   std::snprintf(digits, sizeof digits, "%0*llu", int(kSizeDigits), static_cast<unsigned long long>(size_));
-  if (size_field_ >= flushed_) {
-    buffer_.replace(size_field_ - flushed_, kSizeDigits, digits, kSizeDigits);
-  } else {
-    ssize_t n = ::pwrite(fd_.get(), digits, kSizeDigits, static_cast<off_t>(size_field_));
-    if (n != static_cast<ssize_t>(kSizeDigits)) return Fail("cannot write", n < 0 ? errno : EIO);
-  }
+  if (Status s = FillIn(size_field_, std::string_view(digits, kSizeDigits)); !s.ok()) return s;
+  if (Status s = FillIn(crc_field_, FormatCrc(crc_)); !s.ok()) return s;
   if (Status s = Flush(); !s.ok()) return s;
   complete_ = true;
   // Only a hint to start writing; the fsync in Prepare() waits and reports
@@ -98,7 +119,8 @@ Status Writer::StartWriteback() {
 
 Status Writer::Prepare() {
   if (Status s = StartWriteback(); !s.ok()) return s;
-  // The data must be on disk before the name that makes it a message.
+  // The data must be on disk before the name that makes it a message (or,
+  // in place, before the 250 that does).
   if (::fsync(fd_.get()) != 0) return Fail("cannot fsync", errno);
   // close(2) can report a deferred write error (NFS); it counts.
   if (::close(fd_.Release()) != 0) return Fail("cannot close", errno);
@@ -109,8 +131,8 @@ Status Writer::Prepare() {
 Status Writer::Publish() {
   if (state_ == State::kFailed) return error_;
   if (state_ != State::kPrepared) return Error{id_ + ": published before it was prepared"};
-  if (Status s = RenameNoReplace(tmp_path_, msg_path_); !s.ok()) return Fail("cannot publish", s.errnum());
-  tmp_path_.clear();
+  if (Status s = RenameNoReplace(path_, msg_path_); !s.ok()) return Fail("cannot publish", s.errnum());
+  path_.clear();
   state_ = State::kPublished;
   return Status::Ok();
 }

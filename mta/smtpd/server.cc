@@ -129,8 +129,9 @@ Status Server::Run() {
   Result<queue::QueueStore> store = queue::QueueStore::Open(settings_->state_dir);
   if (!store.ok()) return store.error();
   store_ = std::make_unique<queue::QueueStore>(std::move(store).value());
-  // A few more than sessions usually start at once; the thread refills.
-  spare_files_ = std::make_unique<queue::SpareFiles>(store_->tmp_dir(), 16);
+  // A few more than sessions usually start at once; the thread refills
+  // half of them at a time, with one directory fsync.
+  spare_files_ = std::make_unique<queue::SpareFiles>(store_->msg_dir(), 32);
   Result<std::unique_ptr<queue::Syncer>> syncer = queue::Syncer::Start(store_.get());
   if (!syncer.ok()) return syncer.error();
   syncer_ = std::move(syncer).value();

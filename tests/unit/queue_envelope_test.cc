@@ -34,6 +34,7 @@ Envelope Full() {
   e.body = BodyType::k8BitMime;
   e.ret = DsnRet::kHeaders;
   e.envid = "QQ 314159";
+  e.crc = 0x0badf00d;
   return e;
 }
 
@@ -72,6 +73,7 @@ TEST(QueueEnvelope, FormatIsReadable) {
   e.recipients.push_back({Addr("<b+x@y.org>"), "rfc822;b+x@y.org", true, 0});
   e.client.uid = 1000;
   e.client.protocol = "local";
+  e.crc = 0xa1;
   Result<std::string> text = FormatEnvelope(e);
   ASSERT_TRUE(text.ok()) << text.message();
   EXPECT_EQ(*text,
@@ -79,6 +81,7 @@ TEST(QueueEnvelope, FormatIsReadable) {
             "id 6553F1A20C3B79E1\n"
             "arrival 1700000000\n"
             "size 00000000000000000042\n"
+            "crc 000000a1\n"
             "sender <>\n"
             "protocol local\n"
             "uid 1000\n"
@@ -138,6 +141,11 @@ TEST(QueueEnvelope, Refusals) {
       {Header("smtputf8 yes\n"), "line 6: smtputf8: takes no value"},
       {Header("body 9bit\n"), "line 6: bad body"},
       {Header("ret all\n"), "line 6: bad ret"},
+      {Header("crc 1234567\n"), "line 6: bad crc"},
+      {Header("crc 123456789\n"), "line 6: bad crc"},
+      {Header("crc 0BADF00D\n"), "line 6: bad crc"},
+      {Header("crc 0badf00g\n"), "line 6: bad crc"},
+      {Header("crc 0badf00d\ncrc 0badf00d\n"), "line 7: duplicate crc"},
       {Header("uid -1\n"), "line 6: bad uid"},
       {Header("uid 4294967296\n"), "line 6: bad uid"},
       {Header("arrival2 1\n"), "line 6: unknown record 'arrival2'"},
