@@ -13,7 +13,10 @@ namespace posthorn::queue {
 
 namespace {
 
-constexpr std::string_view kFirstLine = "posthorn-queue 1";
+// Version 2 added the crc record, which it requires; version 1 (files
+// from before it) knows no such record.
+constexpr std::string_view kFirstLine1 = "posthorn-queue 1";
+constexpr std::string_view kFirstLine2 = "posthorn-queue 2";
 
 struct Word {
   const char* name;
@@ -161,7 +164,7 @@ bool Envelope::operator==(const Envelope& o) const {
 Result<std::string> FormatEnvelope(const Envelope& e) {
   char size[32];
   std::snprintf(size, sizeof size, "%0*llu", int(kSizeDigits), static_cast<unsigned long long>(e.size));
-  std::string out = std::string(kFirstLine) + "\n";
+  std::string out = std::string(e.crc ? kFirstLine2 : kFirstLine1) + "\n";
   out += "id " + e.id + "\n";
   out += "arrival " + std::to_string(e.arrival < 0 ? 0 : e.arrival) + "\n";
   out += "size " + std::string(size) + "\n";
@@ -200,10 +203,11 @@ Result<Envelope> ParseEnvelope(std::string_view text, size_t* body_offset) {
   LineCursor cursor(text, kMaxEnvelopeLine);
   Result<std::string_view> first = cursor.Next();
   if (!first.ok()) return first.error();
-  if (*first != kFirstLine) {
+  if (*first != kFirstLine1 && *first != kFirstLine2) {
     if (first->starts_with("posthorn-queue ")) return cursor.At("unsupported version");
     return cursor.At("not a queue file");
   }
+  bool version2 = *first == kFirstLine2;
   Envelope env;
   std::set<std::string, std::less<>> seen;
   std::vector<std::string_view> fields;
@@ -222,11 +226,14 @@ Result<Envelope> ParseEnvelope(std::string_view text, size_t* body_offset) {
       env.recipients.push_back(std::move(*r));
       continue;
     }
+    if (fields[0] == "crc" && !version2) return cursor.At("unknown record 'crc'");
     if (Status s = ParseRecord(fields, &env); !s.ok()) return cursor.At(s.message());
     if (!seen.emplace(fields[0]).second) return cursor.At("duplicate " + std::string(fields[0]));
   }
-  for (const char* required : {"id", "arrival", "size", "sender"})
-    if (!seen.count(required)) return Error{std::string("missing ") + required + " record"};
+  for (const char* required : {"id", "arrival", "size", "sender", "crc"}) {
+    if (!seen.count(required) && (version2 || std::string_view(required) != "crc"))
+      return Error{std::string("missing ") + required + " record"};
+  }
   if (env.recipients.empty()) return Error{"no rcpt record"};
   *body_offset = cursor.offset();
   return env;

@@ -1,17 +1,21 @@
 // The durable queue (DESIGN.md contract 5; the format is posthorn-queue(5)).
 // Under state_dir:
 //
-//   queue/tmp/ID        a message being written; never read, removed at Open
-//   queue/tmp/spare-*   empty files made ahead (spare_files.h), likewise
-//   queue/msg/ID        a committed message: envelope, then message bytes
-//   queue/msg/ID.state  append-only per-recipient outcomes (state_log.h)
-//   maildrop/           sendmail(1) drops (maildrop.h), imported by smtpd
-//   corrupt/            drop files that failed to import, kept for the admin
+//   queue/tmp/ID         a message being written without a spare; removed at Open
+//   queue/msg/spare-*    empty files made ahead (spare_files.h), then a message
+//                        being written in place; sorted out at Open (recovery.h)
+//   queue/msg/ID         a committed message: envelope, then message bytes
+//   queue/msg/ID.state   append-only per-recipient outcomes (state_log.h)
+//   maildrop/            sendmail(1) drops (maildrop.h), imported by smtpd
+//   corrupt/             drop files that failed to import, kept for the admin
 //
-// A message exists once queue/msg/ID exists; the rename that puts it
-// there comes after the file's fsync, and 250 comes after the directory's
-// fsync. Killing the process at any instant leaves either no message
-// (the file is in tmp/ or nowhere) or a whole one.
+// A message written in place exists once its file is fsynced complete
+// (size and checksum filled in), and 250 comes after that fsync; the
+// rename to queue/msg/ID follows and may reach the disk later. One
+// written in queue/tmp/ exists once renamed into queue/msg/, and 250
+// comes after the directory's fsync. Killing the process at any instant
+// leaves either no message (nothing, an incomplete spare, or a file in
+// tmp/) or a whole one.
 //
 // One process owns a queue (smtpd: Open); others only read it (mailq:
 // OpenForReading). A QueueStore holds no mutable state after opening, so
@@ -53,7 +57,8 @@ class QueueStore {
  public:
   // For the queue's owner: creates the missing directories (state_dir
   // itself 0755, maildrop 1733, the rest 0700) and empties queue/tmp: what
-  // is there was never acknowledged. Also removes ID.state files left by
+  // is there was never acknowledged. Keeps complete spares under their IDs
+  // and removes the rest (recovery.h), then removes ID.state files left by
   // a Remove() that was cut short.
   static Result<QueueStore> Open(const std::string& state_dir);
   // For readers (mailq): changes nothing on disk.
@@ -66,8 +71,8 @@ class QueueStore {
   std::string corrupt_dir() const { return state_dir_ + "/corrupt"; }
 
   // Starts a message: picks a fresh ID (envelope.id is ignored), writes
-  // the envelope to queue/tmp/ID, or into `spare` (spare_files.h) when
-  // given. `envelope.arrival` 0 means now. An envelope the format cannot
+  // the envelope into `spare` (spare_files.h) when given, else to
+  // queue/tmp/ID. `envelope.arrival` 0 means now. An envelope the format cannot
   // hold is refused with errnum 0; system errors (IsNoSpace among them)
   // carry their errno.
   Result<Writer> Create(const Envelope& envelope, std::optional<SpareFile> spare = std::nullopt) const;
@@ -78,8 +83,9 @@ class QueueStore {
   // Fills in the size and fsyncs the file. Blocks on the disk: may run on
   // a worker thread (syncer.h), as long as nothing else uses the Writer.
   Status Prepare(Writer& writer) const;
-  // Renames the prepared file into queue/msg/. Not durable until
-  // SyncMsgDir(), which covers any number of published messages.
+  // Renames the prepared file to queue/msg/ID. If the writer
+  // needs_dir_sync(), not durable until SyncMsgDir(), which covers any
+  // number of published messages.
   Status Publish(Writer& writer) const;
   Status SyncMsgDir() const;
   // Prepare + Publish + SyncMsgDir, for callers with one message.

@@ -206,17 +206,19 @@ class SmtpdTestCase(DaemonTestCase):
         """IDs of the messages in the queue (state_dir/queue/msg)."""
         return [n for n in entries(os.path.join(self.spool, "queue", "msg")) if re.fullmatch(QUEUE_ID, n)]
 
-    def queue_tmp(self):
-        """Messages being written in queue/tmp: the empty spare-N files smtpd
-        makes ahead of need do not count."""
-        d = os.path.join(self.spool, "queue", "tmp")
+    def queue_unfinished(self):
+        """Messages being written: files in queue/tmp, and spare-N files in
+        queue/msg that hold something (the empty ones smtpd makes ahead of
+        need do not count)."""
         out = []
-        for name in entries(d):
-            try:
-                if not name.startswith("spare-") or os.path.getsize(os.path.join(d, name)) > 0:
-                    out.append(name)
-            except FileNotFoundError:
-                pass
+        for sub in ("tmp", "msg"):
+            d = os.path.join(self.spool, "queue", sub)
+            for name in entries(d):
+                try:
+                    if sub == "tmp" or (name.startswith("spare-") and os.path.getsize(os.path.join(d, name)) > 0):
+                        out.append(name)
+                except FileNotFoundError:
+                    pass
         return out
 
     def wait_queue_empty(self, timeout=10.0):

@@ -396,7 +396,7 @@ class LimitsTest(SmtpdTestCase):
             else:
                 c.expect("552 5.3.4 Error: message file too big")
                 self.assertEqual(self.queue_ids(), [])
-                self.assertEqual(self.queue_tmp(), [])
+                self.assertEqual(self.queue_unfinished(), [])
         [path] = self.wait_messages("bob@example.org")
         self.assertTrue(read(path).endswith(b"\n" + b"y" * 1006 + b"\n"))
         self.assertIn("%s: from=<alice@example.net>, size=10240, nrcpt=1 (queue active)" % qid, self.log_lines())

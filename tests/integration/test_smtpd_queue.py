@@ -345,10 +345,10 @@ class CrashTest(SmtpdTestCase):
         """)
         # More than smtpd keeps in memory before writing (128 KB), in lines.
         c.send(b"Subject: half\r\n\r\n" + (b"x" * 998 + b"\r\n") * 300)
-        wait_for(lambda: self.queue_tmp(), 5, "a file in queue/tmp")
+        wait_for(lambda: self.queue_unfinished(), 5, "an unfinished queue file")
         self.kill()
         self.start(config=False)
-        self.assertEqual(self.queue_tmp(), [])
+        self.assertEqual(self.queue_unfinished(), [])
         self.assertEqual(self.queue_ids(), [])
         self.wait_log(r"[0-9A-F]{16}: removed unfinished queue file \(never acknowledged\)")
         time.sleep(0.3)
@@ -436,7 +436,7 @@ class ShutdownTest(SmtpdTestCase):
             c.buf = b""
             c.assertClosed()
         self.assertEqual(self.queue_ids(), [])
-        self.assertEqual(self.queue_tmp(), [])
+        self.assertEqual(self.queue_unfinished(), [])
         self.assertEqual(len(self.new_files("bob@example.org")), 1)
         self.assertIn("stopping", self.log_lines())
 
@@ -508,7 +508,7 @@ class DiskFullTest(SmtpdTestCase):
                                           r"system storage \(%s: \d+ bytes free, 0 needed above a reserve of 16777216\)"
                          % re.escape(self.spool + "/queue/tmp"))
         self.assertEqual(self.queue_ids(), [])
-        self.assertEqual(self.queue_tmp(), [])
+        self.assertEqual(self.queue_unfinished(), [])
 
     def test_below_the_reserve_a_bdat_chunk_is_read_and_refused_once(self):
         self.mount_tmpfs(self.spool, "8m")
@@ -530,7 +530,7 @@ class DiskFullTest(SmtpdTestCase):
         """)
         c.assertNothingMore()
         self.assertEqual(self.queue_ids(), [])
-        self.assertEqual(self.queue_tmp(), [])
+        self.assertEqual(self.queue_unfinished(), [])
 
     def test_a_message_that_fills_the_disk_is_refused_and_removed(self):
         self.mount_tmpfs(self.spool, "20m")  # 4 MiB above the reserve
@@ -549,7 +549,7 @@ class DiskFullTest(SmtpdTestCase):
         line = b"x" * 998 + b"\r\n"
         c.send(b"Subject: big\r\n\r\n" + line * 24000 + b".\r\n")  # 24 MB
         c.expect("452 4.3.1 Error: insufficient system storage", timeout=30)
-        self.assertEqual(self.queue_tmp(), [])
+        self.assertEqual(self.queue_unfinished(), [])
         self.assertEqual(self.queue_ids(), [])
         # With the space back, the same session goes on.
         qid = self.send_mail(c, "alice@example.net", ["bob@example.org"], MESSAGE)

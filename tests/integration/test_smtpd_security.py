@@ -53,7 +53,7 @@ class SmugglingTest(SmtpdTestCase):
                 """)
                 c.assertClosed()
         self.assertEqual(self.queue_ids(), [])
-        self.assertEqual(self.queue_tmp(), [])
+        self.assertEqual(self.queue_unfinished(), [])
         self.assertEqual(self.all_message_files(), [])
         self.assertFalse([l for l in self.log_lines() if "evil@x.example" in l or "queue active" in l],
                          self.log_text())

@@ -77,7 +77,7 @@ TEST(QueueEnvelope, FormatIsReadable) {
   Result<std::string> text = FormatEnvelope(e);
   ASSERT_TRUE(text.ok()) << text.message();
   EXPECT_EQ(*text,
-            "posthorn-queue 1\n"
+            "posthorn-queue 2\n"
             "id 6553F1A20C3B79E1\n"
             "arrival 1700000000\n"
             "size 00000000000000000042\n"
@@ -116,6 +116,11 @@ TEST(QueueEnvelope, AcceptsMinimalHeader) {
   EXPECT_EQ(e->body, BodyType::kUnspecified);
   EXPECT_EQ(e->client.uid, -1);
   EXPECT_EQ(Header().size(), offset);
+  EXPECT_FALSE(e->crc.has_value());
+  // Version 2: the same and its crc.
+  e = ParseEnvelope(Header("crc 0badf00d\n", "posthorn-queue 2"), &offset);
+  ASSERT_TRUE(e.ok()) << e.message();
+  EXPECT_EQ(e->crc, 0x0badf00du);
 }
 
 TEST(QueueEnvelope, Refusals) {
@@ -125,7 +130,8 @@ TEST(QueueEnvelope, Refusals) {
   } cases[] = {
       {"", "line 1: unexpected end of header"},
       {"From: x\n", "line 1: not a queue file"},
-      {Header("", "posthorn-queue 2"), "line 1: unsupported version"},
+      {Header("", "posthorn-queue 3"), "line 1: unsupported version"},
+      {Header("", "posthorn-queue 2"), "missing crc record"},
       {Header("", "posthorn-queue 1 "), "line 1: unsupported version"},
       {Header("color blue\n"), "line 6: unknown record 'color'"},
       {Header("id 6553F1A20C3B79E2\n"), "line 6: duplicate id"},
@@ -141,11 +147,12 @@ TEST(QueueEnvelope, Refusals) {
       {Header("smtputf8 yes\n"), "line 6: smtputf8: takes no value"},
       {Header("body 9bit\n"), "line 6: bad body"},
       {Header("ret all\n"), "line 6: bad ret"},
-      {Header("crc 1234567\n"), "line 6: bad crc"},
-      {Header("crc 123456789\n"), "line 6: bad crc"},
-      {Header("crc 0BADF00D\n"), "line 6: bad crc"},
-      {Header("crc 0badf00g\n"), "line 6: bad crc"},
-      {Header("crc 0badf00d\ncrc 0badf00d\n"), "line 7: duplicate crc"},
+      {Header("crc 0badf00d\n"), "line 6: unknown record 'crc'"},  // version 1 has none
+      {Header("crc 1234567\n", "posthorn-queue 2"), "line 6: bad crc"},
+      {Header("crc 123456789\n", "posthorn-queue 2"), "line 6: bad crc"},
+      {Header("crc 0BADF00D\n", "posthorn-queue 2"), "line 6: bad crc"},
+      {Header("crc 0badf00g\n", "posthorn-queue 2"), "line 6: bad crc"},
+      {Header("crc 0badf00d\ncrc 0badf00d\n", "posthorn-queue 2"), "line 7: duplicate crc"},
       {Header("uid -1\n"), "line 6: bad uid"},
       {Header("uid 4294967296\n"), "line 6: bad uid"},
       {Header("arrival2 1\n"), "line 6: unknown record 'arrival2'"},
