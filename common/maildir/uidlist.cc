@@ -1,0 +1,212 @@
+#include "common/maildir/uidlist.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <ctime>
+#include <unordered_set>
+
+#include "common/base/file_lock.h"
+#include "common/base/io.h"
+#include "common/base/unique_fd.h"
+#include "common/log/log.h"
+
+namespace posthorn::maildir {
+
+namespace {
+
+// Writes `text` to `path` whole: a temporary file, fsynced, renamed over.
+// Readers holding the old file see its inode change and read the new one.
+Status ReplaceFile(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".new";
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!fd.valid()) return SysError("cannot create " + tmp, errno);
+  if (!WriteAll(fd.get(), text)) return SysError("cannot write " + tmp, errno);
+  if (::fsync(fd.get()) != 0) return SysError("cannot fsync " + tmp, errno);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return SysError("cannot rename " + tmp, errno);
+  return Status::Ok();
+}
+
+}  // namespace
+
+UidList::UidList(std::string dir) : dir_(std::move(dir)) {}
+
+std::string UidList::path() const { return dir_ + "/" + std::string(kUidListName); }
+std::string UidList::lock_path() const { return path() + ".lock"; }
+
+Result<UidList> UidList::Open(const std::string& dir) {
+  UidList list(dir);
+  if (Status s = list.Load(/*locked=*/false); !s.ok()) return s.error();
+  return list;
+}
+
+uint32_t UidList::next_uid() const {
+  uint32_t after_last = entries_.empty() ? 1 : entries_.back().uid + 1;
+  return std::max(header_next_, after_last);
+}
+
+std::optional<uint32_t> UidList::Find(std::string_view base) const {
+  auto it = by_base_.find(std::string(base));
+  if (it == by_base_.end()) return std::nullopt;
+  return it->second;
+}
+
+void UidList::Add(const UidEntry& e) {
+  entries_.push_back(e);
+  by_base_[e.base] = e.uid;
+}
+
+Result<bool> UidList::TryLoad(std::string* why) {
+  std::string text;
+  Status read = ReadFile(path(), &text);
+  if (!read.ok()) {
+    if (read.errnum() != ENOENT) return read.error();
+    *why = "missing";
+    return false;
+  }
+  Result<UidListText> parsed = ParseUidList(text);
+  if (!parsed.ok()) {
+    *why = parsed.message();
+    // The new UIDVALIDITY must exceed the old even within its second: take
+    // the old from the first line when only the entries are broken.
+    Result<UidListText> header = ParseUidList(text.substr(0, text.find('\n') + 1));
+    if (header.ok()) uidvalidity_ = std::max(uidvalidity_, header->uidvalidity);
+    return false;
+  }
+  struct stat st;
+  if (::stat(path().c_str(), &st) != 0) return SysError("cannot stat " + path(), errno);
+  // The file may have been replaced between the read and the stat: then
+  // the next Refresh sees another inode and reads it again.
+  uidvalidity_ = parsed->uidvalidity;
+  header_next_ = parsed->next_uid;
+  entries_.clear();
+  by_base_.clear();
+  for (const UidEntry& e : parsed->entries) Add(e);
+  inode_ = st.st_ino;
+  read_ = parsed->complete;
+  return true;
+}
+
+Status UidList::Load(bool locked) {
+  std::string why;
+  Result<bool> loaded = TryLoad(&why);
+  if (!loaded.ok() || *loaded) return loaded.ok() ? Status::Ok() : Status(loaded.error());
+  std::optional<FileLock> lock;
+  if (!locked) {
+    Result<FileLock> l = FileLock::Acquire(lock_path());
+    if (!l.ok()) return l.error();
+    lock.emplace(std::move(*l));
+  }
+  // Under the lock: another process may have made or repaired it meanwhile.
+  loaded = TryLoad(&why);
+  if (!loaded.ok() || *loaded) return loaded.ok() ? Status::Ok() : Status(loaded.error());
+  return Create(why);
+}
+
+Status UidList::Create(const std::string& why) {
+  if (why != "missing") log::Warning("%s: %s; made anew (new UIDVALIDITY)", path().c_str(), why.c_str());
+  // RFC 3501 §2.3.1.1: a new UIDVALIDITY must be greater than any before;
+  // the clock gives that across processes, the one known here within a
+  // second.
+  auto now = static_cast<uint32_t>(::time(nullptr));
+  uint32_t uidvalidity = std::max(now, uidvalidity_ + 1);
+  if (Status s = ReplaceFile(path(), FormatUidListHeader(uidvalidity, 1)); !s.ok()) return s;
+  struct stat st;
+  if (::stat(path().c_str(), &st) != 0) return SysError("cannot stat " + path(), errno);
+  uidvalidity_ = uidvalidity;
+  header_next_ = 1;
+  entries_.clear();
+  by_base_.clear();
+  inode_ = st.st_ino;
+  read_ = FormatUidListHeader(uidvalidity, 1).size();
+  return Status::Ok();
+}
+
+Status UidList::ReadTail(bool locked) {
+  UniqueFd fd(::open(path().c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  struct stat st;
+  if (!fd.valid() || ::fstat(fd.get(), &st) != 0 || st.st_ino != inode_) return Load(locked);
+  if (static_cast<uint64_t>(st.st_size) <= read_) return Status::Ok();
+  std::string tail(static_cast<size_t>(st.st_size) - read_, '\0');
+  ssize_t n = ::pread(fd.get(), tail.data(), tail.size(), static_cast<off_t>(read_));
+  if (n < 0) return SysError("cannot read " + path(), errno);
+  tail.resize(static_cast<size_t>(n));
+  Result<UidListText> parsed = ParseUidListTail(tail, entries_.empty() ? 0 : entries_.back().uid);
+  if (parsed.ok()) {
+    for (const UidEntry& e : parsed->entries) Add(e);
+    read_ += parsed->complete;
+    return Status::Ok();
+  }
+  std::optional<FileLock> lock;
+  if (!locked) {
+    Result<FileLock> l = FileLock::Acquire(lock_path());
+    if (!l.ok()) return l.error();
+    lock.emplace(std::move(*l));
+  }
+  return Create(parsed.message());
+}
+
+Result<bool> UidList::Refresh() {
+  uint32_t before = uidvalidity_;
+  if (Status s = ReadTail(/*locked=*/false); !s.ok()) return s.error();
+  return uidvalidity_ != before;
+}
+
+Result<std::vector<UidEntry>> UidList::Assign(const std::vector<std::string>& bases) {
+  for (const std::string& b : bases) {
+    if (std::string why = CheckBaseName(b); !why.empty()) return Error{why + ": '" + b + "'"};
+  }
+  Result<FileLock> lock = FileLock::Acquire(lock_path());
+  if (!lock.ok()) return lock.error();
+  if (Status s = ReadTail(/*locked=*/true); !s.ok()) return s.error();
+  std::vector<UidEntry> added;
+  std::unordered_set<std::string_view> seen;
+  std::string text;
+  uint32_t uid = next_uid();
+  for (const std::string& b : bases) {
+    if (by_base_.count(b) || !seen.insert(b).second) continue;
+    if (uid > kMaxUid) return Error{path() + ": no UIDs left; remove the file to renumber the folder"};
+    added.push_back(UidEntry{uid++, b});
+    text += FormatUidEntry(added.back());
+  }
+  if (added.empty()) return added;
+  UniqueFd fd(::open(path().c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd.valid()) return SysError("cannot open " + path(), errno);
+  // Whatever lies past the whole lines is an append a crash cut short.
+  if (::ftruncate(fd.get(), static_cast<off_t>(read_)) != 0) return SysError("cannot truncate " + path(), errno);
+  if (::lseek(fd.get(), static_cast<off_t>(read_), SEEK_SET) < 0) return SysError("cannot seek " + path(), errno);
+  if (!WriteAll(fd.get(), text)) return SysError("cannot write " + path(), errno);
+  if (::fsync(fd.get()) != 0) return SysError("cannot fsync " + path(), errno);
+  for (const UidEntry& e : added) Add(e);
+  read_ += text.size();
+  return added;
+}
+
+Status UidList::Compact(const std::function<bool(const UidEntry&)>& keep) {
+  Result<FileLock> lock = FileLock::Acquire(lock_path());
+  if (!lock.ok()) return lock.error();
+  if (Status s = ReadTail(/*locked=*/true); !s.ok()) return s;
+  uint32_t next = next_uid();
+  std::string text = FormatUidListHeader(uidvalidity_, next);
+  std::vector<UidEntry> kept;
+  for (const UidEntry& e : entries_) {
+    if (!keep(e)) continue;
+    text += FormatUidEntry(e);
+    kept.push_back(e);
+  }
+  if (Status s = ReplaceFile(path(), text); !s.ok()) return s;
+  struct stat st;
+  if (::stat(path().c_str(), &st) != 0) return SysError("cannot stat " + path(), errno);
+  header_next_ = next;
+  entries_.clear();
+  by_base_.clear();
+  for (const UidEntry& e : kept) Add(e);
+  inode_ = st.st_ino;
+  read_ = text.size();
+  return Status::Ok();
+}
+
+}  // namespace posthorn::maildir
