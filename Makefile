@@ -43,7 +43,7 @@ LIB        := $(BUILD)/lib/libposthorn.a
 
 # program name -> folder, and the system libraries it needs beyond common/.
 # A folder without main.cc yet still links its code into the unit tests.
-PROGRAMS        := mda smtpd sendmail pop3d
+PROGRAMS        := mda smtpd sendmail pop3d imapd
 dir_mda         := mda
 libs_mda        :=
 dir_smtpd       := mta/smtpd
@@ -52,6 +52,8 @@ dir_sendmail    := mta/sendmail
 libs_sendmail   := $(ZLIB_LIBS)
 dir_pop3d       := mra/pop3d
 libs_pop3d      := $(NET_LIBS) $(CRYPT_LIBS)
+dir_imapd       := mra/imapd
+libs_imapd      := $(NET_LIBS) $(CRYPT_LIBS)
 
 prog_src  = $(filter-out $(dir_$(1))/main.cc,$(wildcard $(dir_$(1))/*.cc))
 PROG_OBJ_ALL := $(foreach p,$(PROGRAMS),$(patsubst %.cc,$(BUILD)/obj/%.o,$(call prog_src,$(p))))
