@@ -24,7 +24,9 @@ namespace posthorn::imapd {
 struct ViewMessage {
   uint32_t uid = 0;
   std::string base;  // the Maildir unique name; the file's name is base + info
+  std::string file;  // "new/NAME" or "cur/NAME" when last seen, in the folder
   maildir::Flags flags;
+  bool recent = false;  // \Recent: this session was the first to see it
   uint64_t modseq = 0;  // RFC 7162: the last change to this message's flags
   bool gone = false;    // expunged elsewhere, not yet announced to the client
 

@@ -1,0 +1,25 @@
+// Listing a Maildir folder's messages: the files of new/ and cur/, by their
+// unique base name. Blocks on the disk: call it from a worker thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/base/result.h"
+
+namespace posthorn::maildir {
+
+struct FolderFile {
+  std::string sub;   // "new" or "cur"
+  std::string name;  // the file name, base + ":2,FLAGS" in cur/
+};
+
+// Every message file in `dir`/new and `dir`/cur, sorted by base name
+// (which begins with the delivery time, so oldest first). Names starting
+// with '.' are skipped (the Maildir spec leaves them to other uses). A base
+// listed twice (a reader renamed it while this listed) counts once: the
+// cur/ name, else the one seen last. A missing new/ or cur/ is empty.
+Result<std::vector<FolderFile>> ScanFolder(const std::string& dir);
+
+}  // namespace posthorn::maildir
