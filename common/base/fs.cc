@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <memory>
 
+#include "common/base/io.h"
+#include "common/base/unique_fd.h"
 #include "common/maildir/sync.h"
 
 namespace posthorn {
@@ -49,6 +51,16 @@ Status RenameNoReplace(const std::string& from, const std::string& to) {
   if ((errno != EINVAL && errno != ENOSYS) || ::link(from.c_str(), to.c_str()) != 0)
     return SysError("cannot rename " + from + " to " + to, errno);
   ::unlink(from.c_str());
+  return Status::Ok();
+}
+
+Status ReplaceFile(const std::string& path, std::string_view text) {
+  std::string tmp = path + ".new";
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!fd.valid()) return SysError("cannot create " + tmp, errno);
+  if (!WriteAll(fd.get(), text)) return SysError("cannot write " + tmp, errno);
+  if (::fsync(fd.get()) != 0) return SysError("cannot fsync " + tmp, errno);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return SysError("cannot rename " + tmp, errno);
   return Status::Ok();
 }
 

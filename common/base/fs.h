@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/base/result.h"
@@ -22,5 +23,10 @@ Status MakeDir(const std::string& dir, mode_t mode);
 // are unique, but if two ever collide one file must not overwrite the
 // other. Falls back to link+unlink where RENAME_NOREPLACE is missing.
 Status RenameNoReplace(const std::string& from, const std::string& to);
+
+// Replaces `path` with `text` whole: `path`.new written, fsynced, renamed
+// over it. Readers see the old file or the new one, never a mix; the new
+// name reaches the disk with the file system's next commit.
+Status ReplaceFile(const std::string& path, std::string_view text);
 
 }  // namespace posthorn

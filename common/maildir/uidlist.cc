@@ -10,27 +10,12 @@
 #include <unordered_set>
 
 #include "common/base/file_lock.h"
+#include "common/base/fs.h"
 #include "common/base/io.h"
 #include "common/base/unique_fd.h"
 #include "common/log/log.h"
 
 namespace posthorn::maildir {
-
-namespace {
-
-// Writes `text` to `path` whole: a temporary file, fsynced, renamed over.
-// Readers holding the old file see its inode change and read the new one.
-Status ReplaceFile(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".new";
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (!fd.valid()) return SysError("cannot create " + tmp, errno);
-  if (!WriteAll(fd.get(), text)) return SysError("cannot write " + tmp, errno);
-  if (::fsync(fd.get()) != 0) return SysError("cannot fsync " + tmp, errno);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return SysError("cannot rename " + tmp, errno);
-  return Status::Ok();
-}
-
-}  // namespace
 
 UidList::UidList(std::string dir) : dir_(std::move(dir)) {}
 
