@@ -1,4 +1,4 @@
-// A folder's keyword map (posthorn-keywords(5)): which IMAP keyword each
+// A folder's keyword map (posthorn-uidlist(5), "Keywords"): which IMAP keyword each
 // lower-case flag letter a-z in its Maildir file names stands for, as
 // Dovecot keeps it in dovecot-keywords, so that mutt and mblaze show the
 // letters and imapd the names. Letter i is line i+2 of the file:
