@@ -1,11 +1,6 @@
 // The text records shared by the queue's files (posthorn-queue(5)): the
 // envelope at the head of a queue file, the per-recipient state log and
-// the maildrop header. A record is one line, `name field field ...`,
-// fields separated by one space. Field values are %-encoded so that a
-// record is always one line of printable ASCII without spaces, whatever
-// the peer sent: every byte outside '!'..'~', and '%' itself, becomes
-// %HH with upper-case hex. Decoding is strict (only the canonical form is
-// accepted), so a value has exactly one spelling and Format(Parse(x)) == x.
+// the maildrop header; fields encoded as common/base/text_record.h says.
 #pragma once
 
 #include <cstddef>
@@ -16,15 +11,13 @@
 
 #include "common/address/address.h"
 #include "common/base/result.h"
+#include "common/base/text_record.h"
 
 namespace posthorn::queue {
 
-std::string EncodeField(std::string_view raw);
-std::optional<std::string> DecodeField(std::string_view encoded);
-
-// Splits `line` on single spaces into `fields` (the record name first).
-// False on an empty field: a leading, trailing or doubled space.
-bool SplitFields(std::string_view line, std::vector<std::string_view>* fields);
+using posthorn::DecodeField;
+using posthorn::EncodeField;
+using posthorn::SplitFields;
 
 // A path as a field: `<local@domain>` as on the wire, then encoded.
 // Decoding admits UTF-8 always: whether it was allowed was smtpd's

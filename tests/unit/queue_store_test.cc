@@ -204,11 +204,11 @@ TEST_F(QueueStoreTest, SpareFilesAreReadyEmptyAndCleanedUp) {
   std::optional<SpareFile> spare;
   {
     SpareFiles spares(store_->msg_dir(), 3);
-    for (int i = 0; i < 500 && Names(store_->msg_dir()).size() < 3; ++i) usleep(2000);
+    // Handed out only once the batch's names are on disk (all three).
+    for (int i = 0; i < 500 && !(spare = spares.Take()); ++i) usleep(2000);
+    ASSERT_TRUE(spare.has_value());
     EXPECT_EQ(Names(store_->msg_dir()).size(), 3u);
     EXPECT_TRUE(store_->List()->empty());  // spares are not messages
-    spare = spares.Take();
-    ASSERT_TRUE(spare.has_value());
     EXPECT_TRUE(SpareFiles::IsSpareName(spare->path.substr(spare->path.rfind('/') + 1))) << spare->path;
     EXPECT_EQ(spare->path.substr(0, spare->path.rfind('/')), store_->msg_dir());
     struct stat st;
