@@ -1,19 +1,18 @@
 #include "mra/imapd/mailbox_list.h"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <cctype>
 #include <map>
 
 #include "common/base/fs.h"
+#include "common/base/strings.h"
 #include "common/maildir/folder.h"
 
 namespace posthorn::imapd {
 
 namespace {
 
-bool IsInbox(std::string_view name) { return name.size() == 5 && ::strncasecmp(name.data(), "INBOX", 5) == 0; }
+bool IsInbox(std::string_view name) { return EqualsIgnoreCase(name, "INBOX"); }
 
 // RFC 6154: the folders every Maildir gets (common/maildir/folder.h).
 std::string SpecialUse(std::string_view name) {
