@@ -38,8 +38,9 @@ constexpr KeySpec kKeys[] = {
     // are refused unchecked (password guessing spread over sessions).
     {"max_auth_failures_per_client", Type::kCount, "10", kImapd | kPop3d},
     // A session with no command for this long is closed (pop3d: RFC 1939
-    // asks for at least 10 minutes).
-    {"idle_timeout", Type::kDuration, "10m", kPop3d},
+    // asks for at least 10 minutes; imapd, when not set, uses RFC 3501's
+    // 30 minutes).
+    {"idle_timeout", Type::kDuration, "10m", kPop3d | kImapd},
     {"command_timeout", Type::kDuration, "5m", kSmtpd},
     {"data_timeout", Type::kDuration, "10m", kSmtpd},
     {"max_connections", Type::kCount, "500", kSmtpd | kImapd | kPop3d},

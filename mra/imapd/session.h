@@ -1,0 +1,140 @@
+// One IMAP conversation (RFC 3501 with RFC 9051's clarifications) as an
+// explicit state machine with no socket in it: bytes in through OnInput(),
+// responses and requests out through a SessionHost, which the server
+// implements over a TLS-capable connection and tests implement in memory.
+//
+// States (RFC 3501 §3):
+//   kNotAuthenticated  before login: CAPABILITY, NOOP, LOGOUT, STARTTLS,
+//                      LOGIN, AUTHENTICATE, ID, ENABLE is refused
+//   kAuthenticated     logged in: the mailbox commands (this file's sibling
+//                      session_mailbox.cc)
+//   kSelected          a folder selected (SELECT, EXAMINE, STATUS, APPEND and
+//                      the message commands are not built yet: unknown)
+//   kLogout            BYE sent; nothing more is read
+// Commands run one at a time: while the host works (TLS handshake, a
+// password check, the disk) nothing more is parsed, and pipelined input
+// waits in the connection's buffer.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/imap/parser.h"
+#include "mra/imapd/settings.h"
+
+namespace posthorn::imapd {
+
+struct SessionInfo {
+  std::string client_addr;
+  bool tls = false;            // TLS is on (imaps from the start, or after STARTTLS)
+  bool tls_available = false;  // a certificate is loaded: STARTTLS can be offered
+  bool loopback = false;
+};
+
+enum class LoginOutcome {
+  kOk,
+  kFailed,          // unknown user or wrong password
+  kMailboxError,    // the Maildir could not be found or made
+  kAddressLimited,  // too many failures from this address lately: not checked
+};
+
+class SessionHost {
+ public:
+  virtual ~SessionHost() = default;
+  virtual void Send(std::string_view bytes) = 0;
+  // The tagged OK to STARTTLS is out: discard buffered input, start the
+  // handshake, then call Session::OnTlsStarted() (or close).
+  virtual void StartTls() = 0;
+  // Close once everything sent so far is flushed.
+  virtual void Close() = 0;
+  // Off the loop: check the password and find the user's Maildir; answer
+  // with Session::OnLogin(). `failures` (earlier in this session) slows a
+  // negative answer down.
+  virtual void Login(const std::string& user, const std::string& password, int failures) = 0;
+  // Runs `work` off the loop, then `done` on it, unless the session is gone
+  // by then. `work` must not touch the session.
+  virtual void Run(std::function<void()> work, std::function<void()> done) = 0;
+  // One log line, without the program name.
+  virtual void Log(const std::string& line) = 0;
+};
+
+class Session {
+ public:
+  enum class State { kNotAuthenticated, kAuthenticated, kSelected, kLogout };
+
+  Session(const Settings& settings, SessionInfo info, SessionHost* host);
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // The greeting, or "* BYE `refuse`" and close.
+  void Start(const std::string& refuse = "");
+  // Consumes what it can from the front of `input`; returns how many bytes.
+  // Stops early while waiting for the host; call again when it answers.
+  size_t OnInput(std::string_view input);
+  // SIGTERM: "* BYE" and close, once the command in hand is answered.
+  void OnShutdown();
+  void OnTlsStarted();
+  // `maildir` is the user's, when kOk.
+  void OnLogin(LoginOutcome outcome, const std::string& maildir);
+
+  State state() const { return state_; }
+  bool waiting() const { return waiting_; }
+  bool closing() const { return state_ == State::kLogout; }
+  const std::string& user() const { return user_; }
+
+ private:
+  struct CommandSpec;
+  static const CommandSpec* Find(std::string_view name);
+
+  void Send(std::string_view text);
+  void Tagged(const std::string& tag, std::string_view status, std::string_view text);
+  // A client mistake: BAD, counted; too many and the session ends.
+  void Bad(const std::string& tag, std::string_view text);
+  void Bye(std::string_view text);
+  void Dispatch(const imap::Command& c);
+  void Wait() { waiting_ = true; }
+  void Resume();
+  std::string Capabilities() const;
+  bool LoginAllowed() const;
+
+  // session_auth.cc
+  void Capability(const imap::Command& c);
+  void Noop(const imap::Command& c);
+  void Logout(const imap::Command& c);
+  void StartTls(const imap::Command& c);
+  void Login(const imap::Command& c);
+  void Authenticate(const imap::Command& c);
+  void SaslResponse(std::string_view line);
+  void Id(const imap::Command& c);
+  void Enable(const imap::Command& c);
+  void StartLogin(const std::string& tag, const std::string& user, const std::string& password);
+
+  // session_mailbox.cc
+  void Namespace(const imap::Command& c);
+  void List(const imap::Command& c);
+  void Create(const imap::Command& c);
+  void Delete(const imap::Command& c);
+  void Rename(const imap::Command& c);
+  void Subscribe(const imap::Command& c);
+  // Runs a folder operation off the loop and answers with its outcome.
+  void FolderOp(const std::string& tag, std::string_view what, std::function<Status()> op);
+
+  const Settings& settings_;
+  SessionInfo info_;
+  SessionHost* host_;
+  imap::Parser parser_;
+  State state_ = State::kNotAuthenticated;
+  bool waiting_ = false;
+  bool shutdown_pending_ = false;
+  bool sasl_pending_ = false;  // AUTHENTICATE sent "+ ": the next line is the response
+  std::string pending_tag_;    // the command the host is working on
+  std::string user_;
+  std::string maildir_;
+  int auth_failures_ = 0;
+  int errors_ = 0;
+};
+
+}  // namespace posthorn::imapd

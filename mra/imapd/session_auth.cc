@@ -1,0 +1,136 @@
+// The commands of any state and of the not-authenticated state (RFC 3501
+// §6.1-6.2, RFC 4959 SASL-IR, RFC 2971 ID, RFC 5161 ENABLE).
+#include "common/auth/sasl.h"
+#include "common/base/strings.h"
+#include "common/imap/wire.h"
+#include "mra/imapd/session.h"
+
+namespace posthorn::imapd {
+
+void Session::Capability(const imap::Command& c) {
+  if (!c.args.empty()) return Bad(c.tag, "CAPABILITY takes no arguments");
+  Send("* CAPABILITY " + Capabilities() + "\r\n");
+  Tagged(c.tag, "OK", "Capability completed");
+}
+
+void Session::Noop(const imap::Command& c) {
+  if (!c.args.empty()) return Bad(c.tag, "NOOP takes no arguments");
+  Tagged(c.tag, "OK", "NOOP completed");
+}
+
+void Session::Logout(const imap::Command& c) {
+  if (!c.args.empty()) return Bad(c.tag, "LOGOUT takes no arguments");
+  Send("* BYE Logging out\r\n");
+  Tagged(c.tag, "OK", "Logout completed");
+  state_ = State::kLogout;
+  host_->Close();
+}
+
+void Session::StartTls(const imap::Command& c) {
+  if (!c.args.empty()) return Bad(c.tag, "STARTTLS takes no arguments");
+  if (info_.tls) return Bad(c.tag, "TLS is already on");
+  if (!info_.tls_available) return Tagged(c.tag, "NO", "TLS is not available");
+  Tagged(c.tag, "OK", "Begin TLS negotiation now");
+  // RFC 3501 §6.2.1: whatever the client sent after STARTTLS in the clear
+  // is discarded by the host with the rest of its plaintext buffer; the
+  // parser holds none of it (it stops at a command's end).
+  Wait();
+  host_->StartTls();
+}
+
+void Session::OnTlsStarted() {
+  info_.tls = true;
+  Resume();
+}
+
+void Session::Login(const imap::Command& c) {
+  std::optional<std::string_view> user, password;
+  if (c.args.size() == 2) {
+    user = imap::AsAstring(c.args[0]);
+    password = imap::AsAstring(c.args[1]);
+  }
+  if (!user || !password) return Bad(c.tag, "LOGIN takes a user name and a password");
+  if (!LoginAllowed()) return Tagged(c.tag, "NO", "[PRIVACYREQUIRED] Use STARTTLS first");
+  StartLogin(c.tag, std::string(*user), std::string(*password));
+}
+
+void Session::Authenticate(const imap::Command& c) {
+  if (c.args.empty() || c.args.size() > 2 || c.args[0].kind != imap::Arg::Kind::kAtom)
+    return Bad(c.tag, "AUTHENTICATE takes a mechanism and an optional initial response");
+  if (!EqualsIgnoreCase(c.args[0].text, "PLAIN")) return Tagged(c.tag, "NO", "Unsupported authentication mechanism");
+  if (!LoginAllowed()) return Tagged(c.tag, "NO", "[PRIVACYREQUIRED] Use STARTTLS first");
+  pending_tag_ = c.tag;
+  if (c.args.size() == 2) {
+    // RFC 4959: "=" is an empty initial response.
+    if (c.args[1].kind != imap::Arg::Kind::kAtom) return Bad(c.tag, "The initial response is an atom");
+    return SaslResponse(c.args[1].text == "=" ? "" : c.args[1].text);
+  }
+  Send("+ \r\n");
+  sasl_pending_ = true;
+}
+
+void Session::SaslResponse(std::string_view line) {
+  std::string tag = pending_tag_;
+  // RFC 3501 §6.2.2: "*" cancels, answered with a tagged BAD.
+  if (line == "*") return Bad(tag, "Authentication cancelled");
+  Result<auth::Credentials> creds = auth::DecodePlain(line);
+  if (!creds.ok()) return Bad(tag, "Bad PLAIN response: " + creds.message());
+  StartLogin(tag, creds->user, creds->password);
+}
+
+void Session::StartLogin(const std::string& tag, const std::string& user, const std::string& password) {
+  pending_tag_ = tag;
+  user_ = user;
+  Wait();
+  host_->Login(user, password, auth_failures_);
+}
+
+void Session::OnLogin(LoginOutcome outcome, const std::string& maildir) {
+  std::string tag = pending_tag_;
+  switch (outcome) {
+    case LoginOutcome::kOk:
+      state_ = State::kAuthenticated;
+      maildir_ = maildir;
+      parser_.SetLimits(imap::Limits());
+      host_->Log("login: user=<" + user_ + ">, method=" + std::string(info_.tls ? "TLS" : "plaintext"));
+      Tagged(tag, "OK", "[CAPABILITY " + Capabilities() + "] Logged in");
+      break;
+    case LoginOutcome::kFailed:
+      ++auth_failures_;
+      user_.clear();
+      Tagged(tag, "NO", "[AUTHENTICATIONFAILED] Authentication failed");
+      if (auth_failures_ >= settings_.max_auth_failures) {
+        waiting_ = false;
+        return Bye("Too many failed logins");
+      }
+      break;
+    case LoginOutcome::kMailboxError:
+      user_.clear();
+      Tagged(tag, "NO", "[UNAVAILABLE] Your mailbox cannot be opened; try again later");
+      break;
+    case LoginOutcome::kAddressLimited:
+      user_.clear();
+      Tagged(tag, "NO", "[UNAVAILABLE] Too many failed logins from your address; try again later");
+      break;
+  }
+  Resume();
+}
+
+void Session::Id(const imap::Command& c) {
+  if (c.args.size() != 1 || (c.args[0].kind != imap::Arg::Kind::kNil && c.args[0].kind != imap::Arg::Kind::kList))
+    return Bad(c.tag, "ID takes NIL or a parenthesised list");
+  Send("* ID (\"name\" \"Posthorn\" \"vendor\" \"Posthorn\")\r\n");
+  Tagged(c.tag, "OK", "ID completed");
+}
+
+void Session::Enable(const imap::Command& c) {
+  if (c.args.empty()) return Bad(c.tag, "ENABLE takes capability names");
+  for (const imap::Arg& a : c.args)
+    if (a.kind != imap::Arg::Kind::kAtom) return Bad(c.tag, "ENABLE takes capability names");
+  // RFC 5161 §3.1: extensions not known (or not enablable) are ignored;
+  // none of those imapd has yet needs enabling.
+  Send("* ENABLED\r\n");
+  Tagged(c.tag, "OK", "ENABLE completed");
+}
+
+}  // namespace posthorn::imapd

@@ -1,0 +1,175 @@
+// imapd sessions before and around login, and the mailbox commands, with
+// a host that answers at once in memory (no sockets, no threads).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "common/base/base64.h"
+#include "common/maildir/folder.h"
+#include "mra/imapd/session.h"
+#include "tests/unit/temp_dir.h"
+
+namespace posthorn::imapd {
+namespace {
+
+class Host : public SessionHost {
+ public:
+  Session* session = nullptr;
+  std::string sent, maildir;
+  bool closed = false, tls_started = false;
+  std::vector<std::string> logins;  // "user:password"
+  void Send(std::string_view b) override { sent += b; }
+  void StartTls() override { tls_started = true; }
+  void Close() override { closed = true; }
+  void Login(const std::string& user, const std::string& password, int) override {
+    logins.push_back(user + ":" + password);
+    bool ok = user == "bob@example.org" && password == "secret";
+    session->OnLogin(ok ? LoginOutcome::kOk : LoginOutcome::kFailed, maildir);
+  }
+  void Run(std::function<void()> work, std::function<void()> done) override {
+    work();
+    done();
+  }
+  void Log(const std::string&) override {}
+};
+
+class ImapdSession : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    host_.maildir = dir_.path() + "/bob";
+    ASSERT_TRUE(maildir::CreateMaildir(host_.maildir).ok());
+  }
+  void Open(bool tls = true, bool tls_available = true) {
+    SessionInfo info{"192.0.2.1", tls, tls_available, false};
+    session_ = std::make_unique<Session>(settings_, info, &host_);
+    host_.session = session_.get();
+    session_->Start();
+  }
+  // Feeds `in` and returns what the session answered to it.
+  std::string Talk(std::string_view in) {
+    host_.sent.clear();
+    size_t used = session_->OnInput(in);
+    EXPECT_EQ(used, in.size());
+    return host_.sent;
+  }
+  void LogIn() { ASSERT_EQ(Talk("l LOGIN bob@example.org secret\r\n").substr(0, 5), "l OK "); }
+
+  testing::TempDir dir_;
+  Settings settings_;
+  Host host_;
+  std::unique_ptr<Session> session_;
+};
+
+TEST_F(ImapdSession, GreetingAndCapabilitiesFollowTlsAndLogin) {
+  Open(/*tls=*/false);
+  EXPECT_EQ(host_.sent, "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID STARTTLS LOGINDISABLED] Posthorn ready\r\n");
+  EXPECT_EQ(Talk("a LOGIN bob@example.org secret\r\n"), "a NO [PRIVACYREQUIRED] Use STARTTLS first\r\n");
+  EXPECT_EQ(Talk("b AUTHENTICATE PLAIN\r\n"), "b NO [PRIVACYREQUIRED] Use STARTTLS first\r\n");
+  EXPECT_TRUE(host_.logins.empty());
+  // Pipelined after STARTTLS: not read (the host throws it away).
+  host_.sent.clear();
+  std::string in = "c STARTTLS\r\nd LOGIN bob@example.org secret\r\n";
+  size_t used = session_->OnInput(in);
+  EXPECT_EQ(used, std::string("c STARTTLS\r\n").size());
+  EXPECT_EQ(host_.sent, "c OK Begin TLS negotiation now\r\n");
+  EXPECT_TRUE(host_.tls_started && session_->waiting());
+  session_->OnTlsStarted();
+  EXPECT_EQ(Talk("e CAPABILITY\r\n"), "* CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID AUTH=PLAIN\r\ne OK Capability completed\r\n");
+  EXPECT_EQ(Talk("f LOGIN bob@example.org secret\r\n"),
+            "f OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE CHILDREN SPECIAL-USE] Logged in\r\n");
+  EXPECT_EQ(session_->state(), Session::State::kAuthenticated);
+  EXPECT_EQ(Talk("g STARTTLS\r\n"), "g BAD STARTTLS is not valid in this state\r\n");
+}
+
+TEST_F(ImapdSession, LoginWithQuotedAndLiteralArguments) {
+  Open();
+  EXPECT_EQ(Talk("a LOGIN \"bob@example.org\" {6}\r\n"), "+ Ready for literal data\r\n");
+  EXPECT_EQ(Talk("secret\r\n").substr(0, 5), "a OK ");
+  EXPECT_EQ(host_.logins, std::vector<std::string>{"bob@example.org:secret"});
+}
+
+TEST_F(ImapdSession, FailedLoginsAreCountedThenTheSessionEnds) {
+  Open();
+  EXPECT_EQ(Talk("a LOGIN bob@example.org wrong\r\n"), "a NO [AUTHENTICATIONFAILED] Authentication failed\r\n");
+  EXPECT_EQ(Talk("b LOGIN bob@example.org wrong\r\n"), "b NO [AUTHENTICATIONFAILED] Authentication failed\r\n");
+  EXPECT_EQ(Talk("c LOGIN bob@example.org wrong\r\n"),
+            "c NO [AUTHENTICATIONFAILED] Authentication failed\r\n* BYE Too many failed logins\r\n");
+  EXPECT_TRUE(host_.closed);
+}
+
+TEST_F(ImapdSession, AuthenticatePlainWithAndWithoutInitialResponse) {
+  Open();
+  std::string plain = Base64Encode(std::string("\0bob@example.org\0secret", 23));
+  EXPECT_EQ(Talk("a AUTHENTICATE PLAIN\r\n"), "+ \r\n");
+  EXPECT_EQ(Talk("*\r\n"), "a BAD Authentication cancelled\r\n");
+  EXPECT_EQ(Talk("b AUTHENTICATE PLAIN\r\n"), "+ \r\n");
+  EXPECT_EQ(Talk(plain + "\r\n").substr(0, 5), "b OK ");
+  Open();
+  EXPECT_EQ(Talk("c AUTHENTICATE PLAIN " + plain + "\r\n").substr(0, 5), "c OK ");
+  Open();
+  EXPECT_EQ(Talk("d AUTHENTICATE CRAM-MD5\r\n"), "d NO Unsupported authentication mechanism\r\n");
+  EXPECT_EQ(Talk("e AUTHENTICATE PLAIN !!!\r\n").substr(0, 24), "e BAD Bad PLAIN response");
+}
+
+TEST_F(ImapdSession, StatesAndSyntax) {
+  Open();
+  EXPECT_EQ(Talk("a LIST \"\" *\r\n"), "a BAD Log in first\r\n");
+  EXPECT_EQ(Talk("b FROB\r\n"), "b BAD Unknown command FROB\r\n");
+  EXPECT_EQ(Talk("c NOOP\r\n"), "c OK NOOP completed\r\n");
+  EXPECT_EQ(Talk("d ID NIL\r\n"), "* ID (\"name\" \"Posthorn\" \"vendor\" \"Posthorn\")\r\nd OK ID completed\r\n");
+  EXPECT_EQ(Talk("e LOGIN a\r\n"), "e BAD LOGIN takes a user name and a password\r\n");
+  EXPECT_EQ(Talk("f LOGOUT\r\n"), "* BYE Logging out\r\nf OK Logout completed\r\n");
+  EXPECT_TRUE(host_.closed);
+}
+
+TEST_F(ImapdSession, TooManyErrorsEndTheSession) {
+  settings_.max_errors = 3;
+  Open();
+  host_.sent.clear();
+  std::string in = "a X\r\nb X\r\nc X\r\nd NOOP\r\n";
+  EXPECT_EQ(session_->OnInput(in), in.size() - 8);  // d NOOP is never read
+  EXPECT_EQ(host_.sent,
+            "a BAD Unknown command X\r\nb BAD Unknown command X\r\nc BAD Unknown command X\r\n"
+            "* BYE Too many invalid commands\r\n");
+  EXPECT_TRUE(host_.closed);
+}
+
+TEST_F(ImapdSession, ALiteralTooLargeBeforeLoginIsRefusedWithoutAContinuation) {
+  Open();
+  std::string out = Talk("a LOGIN bob {4294967295}\r\n");
+  EXPECT_EQ(out.substr(0, 6), "a BAD ");
+  EXPECT_EQ(out.find("+ "), std::string::npos);
+}
+
+TEST_F(ImapdSession, MailboxCommands) {
+  Open();
+  LogIn();
+  EXPECT_EQ(Talk("a NAMESPACE\r\n"), "* NAMESPACE ((\"\" \".\")) NIL NIL\r\na OK NAMESPACE completed\r\n");
+  EXPECT_EQ(Talk("b CREATE Lists.debian\r\n"), "b OK CREATE completed\r\n");
+  EXPECT_EQ(Talk("c CREATE Lists.debian\r\n"), "c NO [ALREADYEXISTS] mailbox exists\r\n");
+  EXPECT_EQ(Talk("d CREATE \"&AOk-t&AOk-\"\r\n"), "d OK CREATE completed\r\n");
+  EXPECT_EQ(Talk("e CREATE \"&Jjo\"\r\n").substr(0, 24), "e BAD Bad mailbox name: ");
+  EXPECT_EQ(Talk("f CREATE ../../etc\r\n").substr(0, 14), "f NO [CANNOT] ");
+  EXPECT_EQ(Talk("g LIST \"\" %\r\n"),
+            "* LIST (\\HasNoChildren) \".\" INBOX\r\n"
+            "* LIST (\\HasNoChildren) \".\" &AOk-t&AOk-\r\n"
+            "* LIST (\\HasNoChildren \\Drafts) \".\" Drafts\r\n"
+            "* LIST (\\HasNoChildren \\Junk) \".\" Junk\r\n"
+            "* LIST (\\Noselect \\HasChildren) \".\" Lists\r\n"
+            "* LIST (\\HasNoChildren \\Sent) \".\" Sent\r\n"
+            "* LIST (\\HasNoChildren \\Trash) \".\" Trash\r\n"
+            "g OK LIST completed\r\n");
+  EXPECT_EQ(Talk("h LIST \"\" \"\"\r\n"), "* LIST (\\Noselect) \".\" \"\"\r\nh OK LIST completed\r\n");
+  EXPECT_EQ(Talk("i RENAME Lists Old\r\n"), "i NO [NONEXISTENT] no mailbox Lists\r\n");
+  EXPECT_EQ(Talk("j RENAME Lists.debian Old.debian\r\n"), "j OK RENAME completed\r\n");
+  EXPECT_EQ(Talk("k DELETE Old.debian\r\n"), "k OK DELETE completed\r\n");
+  EXPECT_EQ(Talk("l DELETE INBOX\r\n"), "l NO [CANNOT] INBOX cannot be deleted\r\n");
+  EXPECT_EQ(Talk("m SUBSCRIBE Sent\r\nn SUBSCRIBE Gone\r\no LSUB \"\" *\r\n"),
+            "m OK SUBSCRIBE completed\r\nn OK SUBSCRIBE completed\r\n"
+            "* LSUB () \".\" Sent\r\n* LSUB () \".\" Gone\r\no OK LSUB completed\r\n");
+  EXPECT_EQ(Talk("p UNSUBSCRIBE Gone\r\nq LSUB \"\" G*\r\n"), "p OK UNSUBSCRIBE completed\r\nq OK LSUB completed\r\n");
+  EXPECT_EQ(Talk("r ENABLE CONDSTORE\r\n"), "* ENABLED\r\nr OK ENABLE completed\r\n");
+}
+
+}  // namespace
+}  // namespace posthorn::imapd
