@@ -83,7 +83,7 @@ void Session::Bye(std::string_view text) {
   host_->Close();
 }
 
-bool Session::LoginAllowed() const { return info_.tls || (settings_.auth_cleartext_loopback && info_.loopback); }
+bool Session::LoginAllowed() const { return info_.LoginAllowed(settings_); }
 
 std::string Session::Capabilities() const {
   std::string caps = "IMAP4rev1 LITERAL+ SASL-IR ID";

@@ -27,12 +27,7 @@
 
 namespace posthorn::imapd {
 
-struct SessionInfo {
-  std::string client_addr;
-  bool tls = false;            // TLS is on (imaps from the start, or after STARTTLS)
-  bool tls_available = false;  // a certificate is loaded: STARTTLS can be offered
-  bool loopback = false;
-};
+using SessionInfo = config::ClientSecurity;
 
 enum class LoginOutcome {
   kOk,

@@ -1,27 +1,12 @@
-// imapd's configuration, read once from posthorn.conf (and again on
-// SIGHUP) into typed values.
+// imapd's configuration: the mail-access servers' shared settings, and its
+// own.
 #pragma once
 
-#include <cstddef>
-#include <cstdint>
-#include <string>
-
-#include "common/base/result.h"
-#include "common/config/config.h"
+#include "common/config/mail_access.h"
 
 namespace posthorn::imapd {
 
-struct Settings {
-  std::string passwd;
-  std::string maildir;  // template: %d, %n, %u
-  std::string tls_cert, tls_key;
-  bool auth_cleartext_loopback = false;
-  int max_auth_failures = 3;
-  size_t max_auth_failures_per_client = 10;
-  // RFC 3501 §5.4: an inactivity autologout timer of at least 30 minutes.
-  uint64_t idle_timeout = 30 * 60;  // seconds
-  size_t max_connections = 500;
-  size_t max_connections_per_client = 20;
+struct Settings : config::MailAccessSettings {
   // BAD answers before the session is ended ("* BYE").
   int max_errors = 20;
 };

@@ -99,7 +99,7 @@ void Session::Dispatch(const Command& c) {
   Transaction(c);
 }
 
-bool Session::LoginAllowed() const { return info_.tls || (settings_.auth_cleartext_loopback && info_.loopback); }
+bool Session::LoginAllowed() const { return info_.LoginAllowed(settings_); }
 
 void Session::Capa() {
   bool auth = state_ == State::kAuthorization;

@@ -24,12 +24,7 @@
 
 namespace posthorn::pop3d {
 
-struct SessionInfo {
-  std::string client_addr;
-  bool tls = false;            // TLS is on (pop3s from the start, or after STLS)
-  bool tls_available = false;  // a certificate is loaded: STLS can be offered
-  bool loopback = false;
-};
+using SessionInfo = config::ClientSecurity;
 
 // What the host learnt at login: the maildrop as numbered for the session.
 struct Listing {

@@ -1,11 +1,11 @@
-#include "mra/pop3d/settings.h"
+#include "common/config/mail_access.h"
 
 #include "common/maildir/location.h"
 
-namespace posthorn::pop3d {
+namespace posthorn::config {
 
-Result<Settings> LoadSettings(const config::Config& c) {
-  Settings s;
+Result<MailAccessSettings> LoadMailAccessSettings(const Config& c, uint64_t idle_default) {
+  MailAccessSettings s;
   s.passwd = c.String("passwd");
   s.maildir = c.String("maildir");
   if (std::string why = maildir::CheckTemplate(s.maildir); !why.empty()) return Error{c.Where("maildir") + ": " + why};
@@ -15,13 +15,11 @@ Result<Settings> LoadSettings(const config::Config& c) {
   s.max_auth_failures = static_cast<int>(c.Count("max_auth_failures"));
   if (s.max_auth_failures == 0) return Error{c.Where("max_auth_failures") + ": must be at least 1"};
   s.max_auth_failures_per_client = c.Count("max_auth_failures_per_client");
-  s.idle_timeout = c.Duration("idle_timeout");
-  // RFC 1939 §3 asks for at least 10 minutes, the default; shorter is the
-  // admin's call (and the tests').
+  s.idle_timeout = c.Where("idle_timeout") == "default" ? idle_default : c.Duration("idle_timeout");
   if (s.idle_timeout == 0) return Error{c.Where("idle_timeout") + ": must be at least 1s"};
   s.max_connections = c.Count("max_connections");
   s.max_connections_per_client = c.Count("max_connections_per_client");
   return s;
 }
 
-}  // namespace posthorn::pop3d
+}  // namespace posthorn::config
