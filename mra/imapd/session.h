@@ -24,6 +24,7 @@
 
 #include "common/imap/parser.h"
 #include "mra/imapd/settings.h"
+#include "common/net/session_host.h"
 
 namespace posthorn::imapd {
 
@@ -36,15 +37,8 @@ enum class LoginOutcome {
   kAddressLimited,  // too many failures from this address lately: not checked
 };
 
-class SessionHost {
+class SessionHost : public net::SessionHostBase {
  public:
-  virtual ~SessionHost() = default;
-  virtual void Send(std::string_view bytes) = 0;
-  // The tagged OK to STARTTLS is out: discard buffered input, start the
-  // handshake, then call Session::OnTlsStarted() (or close).
-  virtual void StartTls() = 0;
-  // Close once everything sent so far is flushed.
-  virtual void Close() = 0;
   // Off the loop: check the password and find the user's Maildir; answer
   // with Session::OnLogin(). `failures` (earlier in this session) slows a
   // negative answer down.
@@ -52,8 +46,6 @@ class SessionHost {
   // Runs `work` off the loop, then `done` on it, unless the session is gone
   // by then. `work` must not touch the session.
   virtual void Run(std::function<void()> work, std::function<void()> done) = 0;
-  // One log line, without the program name.
-  virtual void Log(const std::string& line) = 0;
 };
 
 class Session {

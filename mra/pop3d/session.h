@@ -21,6 +21,7 @@
 
 #include "mra/pop3d/command.h"
 #include "mra/pop3d/settings.h"
+#include "common/net/session_host.h"
 
 namespace posthorn::pop3d {
 
@@ -40,15 +41,8 @@ enum class LoginOutcome {
   kAddressLimited,  // too many failures from this address lately: not checked
 };
 
-class SessionHost {
+class SessionHost : public net::SessionHostBase {
  public:
-  virtual ~SessionHost() = default;
-  virtual void Send(std::string_view bytes) = 0;
-  // "+OK Begin TLS negotiation" has been sent: discard buffered input,
-  // start the handshake, then call Session::OnTlsStarted() (or close).
-  virtual void StartTls() = 0;
-  // Close once everything sent so far is flushed.
-  virtual void Close() = 0;
   // Off the loop: check the password, take the user's mailbox lock, list
   // the maildrop; answer with Session::OnLogin(). `failures` (earlier in
   // this session) slows a negative answer down.
@@ -59,8 +53,6 @@ class SessionHost {
   // QUIT in TRANSACTION: apply the deletions and seen marks off the loop;
   // answer with Session::OnUpdated().
   virtual void Update(const std::vector<bool>& deleted, const std::vector<bool>& retrieved) = 0;
-  // One log line, without the program name.
-  virtual void Log(const std::string& line) = 0;
 };
 
 class Session {

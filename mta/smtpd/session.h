@@ -28,6 +28,7 @@
 #include "common/smtp/data_reader.h"
 #include "common/smtp/reply.h"
 #include "mta/smtpd/settings.h"
+#include "common/net/session_host.h"
 
 namespace posthorn::smtpd {
 
@@ -65,15 +66,8 @@ struct SessionInfo {
   bool tls_available = false;  // a certificate is loaded
 };
 
-class SessionHost {
+class SessionHost : public net::SessionHostBase {
  public:
-  virtual ~SessionHost() = default;
-  virtual void Send(std::string_view bytes) = 0;
-  // The 220 for STARTTLS has been sent: discard buffered input, start the
-  // handshake, then call Session::OnTlsStarted() (or close on failure).
-  virtual void StartTls() = 0;
-  // Close once everything sent so far is flushed.
-  virtual void Close() = 0;
   // Check a password off the loop; answer with Session::OnLoginResult().
   // `failures` is how many attempts failed before in this session: the
   // host slows its negative answers down by that much.
@@ -85,8 +79,6 @@ class SessionHost {
   // Make the message durable (file and directory fsynced) off the loop,
   // then call Session::OnCommitted(). Nothing is answered before.
   virtual void CommitMessage(std::unique_ptr<MessageSink> sink, const Transaction& t) = 0;
-  // One log line (contract 6), without the program name.
-  virtual void Log(const std::string& line) = 0;
 };
 
 class Session {
