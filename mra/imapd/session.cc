@@ -52,6 +52,13 @@ const Session::CommandSpec* Session::Find(std::string_view name) {
       {"RENAME", kAuth | kSel, &Session::Rename},
       {"SUBSCRIBE", kAuth | kSel, &Session::Subscribe},
       {"UNSUBSCRIBE", kAuth | kSel, &Session::Subscribe},
+      {"SELECT", kAuth | kSel, &Session::Select},
+      {"EXAMINE", kAuth | kSel, &Session::Select},
+      {"STATUS", kAuth | kSel, &Session::StatusCommand},
+      {"CHECK", kSel, &Session::Check},
+      {"CLOSE", kSel, &Session::Close},
+      {"UNSELECT", kSel, &Session::Close},
+      {"EXPUNGE", kSel, &Session::Expunge},
   };
   for (const CommandSpec& c : kCommands)
     if (name == c.name) return &c;
@@ -91,7 +98,7 @@ std::string Session::Capabilities() const {
     if (info_.tls_available && !info_.tls) caps += " STARTTLS";
     caps += LoginAllowed() ? " AUTH=PLAIN" : " LOGINDISABLED";
   } else {
-    caps += " ENABLE NAMESPACE CHILDREN SPECIAL-USE";
+    caps += " ENABLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE";
   }
   return caps;
 }

@@ -8,8 +8,9 @@
 //                      LOGIN, AUTHENTICATE, ID, ENABLE is refused
 //   kAuthenticated     logged in: the mailbox commands (this file's sibling
 //                      session_mailbox.cc)
-//   kSelected          a folder selected (SELECT, EXAMINE, STATUS, APPEND and
-//                      the message commands are not built yet: unknown)
+//   kSelected          a folder selected: NOOP and CHECK report changes,
+//                      CLOSE, UNSELECT, EXPUNGE (FETCH, STORE, SEARCH, COPY,
+//                      MOVE, APPEND and the UID forms are not built yet)
 //   kLogout            BYE sent; nothing more is read
 // Commands run one at a time: while the host works (TLS handshake, a
 // password check, the disk) nothing more is parsed, and pipelined input
@@ -18,11 +19,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/imap/parser.h"
+#include "mra/imapd/selected_folder.h"
 #include "mra/imapd/settings.h"
 #include "common/net/session_host.h"
 
@@ -109,6 +112,17 @@ class Session {
   // Runs a folder operation off the loop and answers with its outcome.
   void FolderOp(const std::string& tag, std::string_view what, std::function<Status()> op);
 
+  // session_select.cc
+  void Select(const imap::Command& c);
+  void StatusCommand(const imap::Command& c);
+  void Close(const imap::Command& c);
+  void Check(const imap::Command& c);
+  void Expunge(const imap::Command& c);
+  // Looks at the selected folder again off the loop and sends what changed
+  // (and, with `expunge_deleted`, removes \Deleted messages first), then
+  // the tagged OK `done`.
+  void UpdateSelected(const std::string& tag, bool expunge_deleted, const std::string& done);
+
   const Settings& settings_;
   SessionInfo info_;
   SessionHost* host_;
@@ -120,6 +134,7 @@ class Session {
   std::string pending_tag_;    // the command the host is working on
   std::string user_;
   std::string maildir_;
+  std::shared_ptr<SelectedFolder> selected_;
   int auth_failures_ = 0;
   int errors_ = 0;
 };

@@ -15,6 +15,8 @@ void Session::Capability(const imap::Command& c) {
 
 void Session::Noop(const imap::Command& c) {
   if (!c.args.empty()) return Bad(c.tag, "NOOP takes no arguments");
+  // RFC 3501 §6.1.2: NOOP is how a client polls for changes.
+  if (selected_) return UpdateSelected(c.tag, false, "NOOP completed");
   Tagged(c.tag, "OK", "NOOP completed");
 }
 

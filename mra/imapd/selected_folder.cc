@@ -1,0 +1,66 @@
+#include "mra/imapd/selected_folder.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "mra/imapd/flag_names.h"
+
+namespace posthorn::imapd {
+
+Result<SelectedFolder> SelectedFolder::Open(std::string name, std::string dir, bool read_only) {
+  Result<maildir::UidList> uids = maildir::UidList::Open(dir);
+  if (!uids.ok()) return uids.error();
+  Result<maildir::KeywordMap> keywords = maildir::KeywordMap::Open(dir);
+  if (!keywords.ok()) return keywords.error();
+  SnapshotOptions options;
+  options.claim_new = !read_only;
+  Result<FolderSnapshot> snap = TakeSnapshot(dir, *uids, options);
+  if (!snap.ok()) return snap.error();
+  return SelectedFolder{std::move(name),      std::move(dir),   read_only,      std::move(*uids),
+                        std::move(*keywords), MailboxView(std::move(snap->messages)), snap->uidvalidity,
+                        snap->next_uid};
+}
+
+Result<std::string> SelectedFolder::Update(bool allow_expunge) {
+  if (Status s = keywords.Refresh(); !s.ok()) return s.error();
+  std::unordered_set<std::string> expected;
+  for (const ViewMessage& m : view.messages()) expected.insert(m.base);
+  SnapshotOptions options;
+  options.claim_new = !read_only;
+  options.expected = &expected;
+  Result<FolderSnapshot> snap = TakeSnapshot(dir, uids, options);
+  if (!snap.ok()) return snap.error();
+  if (snap->uidvalidity != uidvalidity) {
+    // RFC 3501 §2.3.1.1: the UIDs this session knows are void; only a new
+    // SELECT can tell the client the new UIDVALIDITY.
+    return Error{"UIDVALIDITY changed", ESTALE};
+  }
+  next_uid = snap->next_uid;
+  ViewChanges changes = view.Apply(snap->messages, allow_expunge);
+  return UntaggedFor(changes, view, keywords.names());
+}
+
+Status SelectedFolder::RemoveDeleted() {
+  for (const ViewMessage& m : view.messages()) {
+    if (!m.flags.trashed || m.gone) continue;
+    std::string path = dir + "/" + m.file;
+    // Gone already (another session expunged it) is as good as removed.
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) return SysError("cannot remove " + path, errno);
+  }
+  return Status::Ok();
+}
+
+std::string UntaggedFor(const ViewChanges& changes, const MailboxView& view, const std::vector<std::string>& keywords) {
+  std::string out;
+  for (uint32_t seq : changes.expunged) out += "* " + std::to_string(seq) + " EXPUNGE\r\n";
+  if (changes.exists_changed) out += "* " + std::to_string(view.exists()) + " EXISTS\r\n";
+  for (uint32_t seq : changes.flags_changed) {
+    const ViewMessage& m = view.at(seq);
+    out += "* " + std::to_string(seq) + " FETCH (UID " + std::to_string(m.uid) + " FLAGS " +
+           FormatFlags(m.flags, keywords, m.recent) + ")\r\n";
+  }
+  return out;
+}
+
+}  // namespace posthorn::imapd

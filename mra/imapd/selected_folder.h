@@ -1,0 +1,46 @@
+// What a session holds while a folder is selected (RFC 3501 §3.3): its
+// directory, its uidlist and keyword map, and the session's view of it.
+// Shared with the worker that takes the folder's next snapshot, which is
+// why sessions hold it by shared_ptr: a client gone meanwhile leaves the
+// worker a live object.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/base/result.h"
+#include "common/maildir/keywords.h"
+#include "common/maildir/uidlist.h"
+#include "mra/imapd/folder_snapshot.h"
+#include "mra/imapd/mailbox_view.h"
+
+namespace posthorn::imapd {
+
+struct SelectedFolder {
+  std::string name;  // as the client named it
+  std::string dir;
+  bool read_only = false;  // EXAMINE
+  maildir::UidList uids;
+  maildir::KeywordMap keywords;
+  MailboxView view;
+  uint32_t uidvalidity = 0;
+  uint32_t next_uid = 1;
+
+  // Opens `dir` and takes its first snapshot (claiming new mail unless
+  // read-only). Blocks: worker threads only.
+  static Result<SelectedFolder> Open(std::string name, std::string dir, bool read_only);
+
+  // A new snapshot applied to the view: the untagged responses it calls
+  // for. Blocks: worker threads only.
+  Result<std::string> Update(bool allow_expunge);
+
+  // Removes the files of the messages flagged \Deleted (EXPUNGE, CLOSE).
+  // Blocks: worker threads only.
+  Status RemoveDeleted();
+};
+
+// The untagged responses announcing `changes` in `view`.
+std::string UntaggedFor(const ViewChanges& changes, const MailboxView& view,
+                        const std::vector<std::string>& keywords);
+
+}  // namespace posthorn::imapd
