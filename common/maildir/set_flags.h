@@ -3,6 +3,7 @@
 // renaming"). Blocks on the disk: worker threads only.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "common/base/result.h"
@@ -10,10 +11,20 @@
 
 namespace posthorn::maildir {
 
+struct FlagsSet {
+  std::string file;  // "cur/NAME" now
+  Flags flags;       // what the name carries now
+};
+
 // Renames the message last seen as `dir`/`file` ("new/NAME" or "cur/NAME")
-// to carry `flags`, moving it to cur/. If another process renamed it since,
-// it is found again by its base name. Returns its new "cur/NAME"; ENOENT
-// when the message is gone (expunged).
+// to carry `change` applied to the flags its name has (so a flag another
+// process set meanwhile is kept), moving it to cur/. If another process
+// renamed it since, it is found again by its base name. ENOENT when the
+// message is gone (expunged).
+Result<FlagsSet> ChangeFlags(const std::string& dir, const std::string& file,
+                             const std::function<Flags(const Flags&)>& change);
+
+// ChangeFlags to exactly `flags`; returns the new "cur/NAME".
 Result<std::string> SetFlags(const std::string& dir, const std::string& file, const Flags& flags);
 
 }  // namespace posthorn::maildir

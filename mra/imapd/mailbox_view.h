@@ -68,6 +68,8 @@ class MailboxView {
   // Records flags this session set itself (STORE): the next Apply does
   // not report them as another's change.
   void SetFlags(uint32_t seq, const maildir::Flags& flags, uint64_t modseq);
+  // Records the file's new name after this session renamed it.
+  void SetFile(uint32_t seq, std::string file) { messages_[seq - 1].file = std::move(file); }
 
  private:
   std::vector<ViewMessage> messages_;

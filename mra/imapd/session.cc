@@ -59,6 +59,8 @@ const Session::CommandSpec* Session::Find(std::string_view name) {
       {"CLOSE", kSel, &Session::Close},
       {"UNSELECT", kSel, &Session::Close},
       {"EXPUNGE", kSel, &Session::Expunge},
+      {"STORE", kSel, &Session::StoreSeq},
+      {"UID", kSel, &Session::Uid},
   };
   for (const CommandSpec& c : kCommands)
     if (name == c.name) return &c;

@@ -9,8 +9,8 @@
 //   kAuthenticated     logged in: the mailbox commands (this file's sibling
 //                      session_mailbox.cc)
 //   kSelected          a folder selected: NOOP and CHECK report changes,
-//                      CLOSE, UNSELECT, EXPUNGE (FETCH, STORE, SEARCH, COPY,
-//                      MOVE, APPEND and the UID forms are not built yet)
+//                      CLOSE, UNSELECT, EXPUNGE, STORE and UID STORE (FETCH,
+//                      SEARCH, COPY, MOVE, APPEND are not built yet)
 //   kLogout            BYE sent; nothing more is read
 // Commands run one at a time: while the host works (TLS handshake, a
 // password check, the disk) nothing more is parsed, and pipelined input
@@ -111,6 +111,14 @@ class Session {
   void Subscribe(const imap::Command& c);
   // Runs a folder operation off the loop and answers with its outcome.
   void FolderOp(const std::string& tag, std::string_view what, std::function<Status()> op);
+
+  // session_store.cc
+  void Store(const imap::Command& c, bool uid);
+  void StoreSeq(const imap::Command& c) { Store(c, false); }
+  void Uid(const imap::Command& c);
+  // The sequence numbers a sequence-set argument names (`uid`: as UIDs,
+  // ignoring those not in the view); false with `*why` when it is bad.
+  bool Resolve(const imap::Arg& arg, bool uid, std::vector<uint32_t>* seqs, std::string* why) const;
 
   // session_select.cc
   void Select(const imap::Command& c);
