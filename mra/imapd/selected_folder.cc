@@ -54,7 +54,12 @@ Status SelectedFolder::RemoveDeleted() {
 std::string UntaggedFor(const ViewChanges& changes, const MailboxView& view, const std::vector<std::string>& keywords) {
   std::string out;
   for (uint32_t seq : changes.expunged) out += "* " + std::to_string(seq) + " EXPUNGE\r\n";
-  if (changes.exists_changed) out += "* " + std::to_string(view.exists()) + " EXISTS\r\n";
+  if (changes.exists_changed) {
+    // RFC 3501 §7.3.2: the RECENT count goes with every new EXISTS.
+    uint32_t recent = 0;
+    for (const ViewMessage& m : view.messages()) recent += m.recent;
+    out += "* " + std::to_string(view.exists()) + " EXISTS\r\n* " + std::to_string(recent) + " RECENT\r\n";
+  }
   for (uint32_t seq : changes.flags_changed) {
     const ViewMessage& m = view.at(seq);
     out += "* " + std::to_string(seq) + " FETCH (UID " + std::to_string(m.uid) + " FLAGS " +

@@ -23,7 +23,7 @@ imap::Limits PreLoginLimits() {
   return l;
 }
 
-// An AUTHENTICATE response line beyond this is not a PLAIN response.
+// An AUTHENTICATE response or IDLE's DONE beyond this is abuse.
 constexpr size_t kMaxSaslLine = 8 * 1024;
 
 }  // namespace
@@ -61,6 +61,7 @@ const Session::CommandSpec* Session::Find(std::string_view name) {
       {"EXPUNGE", kSel, &Session::Expunge},
       {"STORE", kSel, &Session::StoreSeq},
       {"UID", kSel, &Session::Uid},
+      {"IDLE", kAuth | kSel, &Session::Idle},
   };
   for (const CommandSpec& c : kCommands)
     if (name == c.name) return &c;
@@ -100,7 +101,7 @@ std::string Session::Capabilities() const {
     if (info_.tls_available && !info_.tls) caps += " STARTTLS";
     caps += LoginAllowed() ? " AUTH=PLAIN" : " LOGINDISABLED";
   } else {
-    caps += " ENABLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE";
+    caps += " ENABLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE IDLE";
   }
   return caps;
 }
@@ -108,22 +109,27 @@ std::string Session::Capabilities() const {
 size_t Session::OnInput(std::string_view input) {
   size_t used = 0;
   while (!waiting_ && state_ != State::kLogout && used < input.size()) {
-    if (sasl_pending_) {
+    if (sasl_pending_ || !idle_tag_.empty()) {
+      // A bare line, not a command: the SASL response or IDLE's DONE.
       std::string_view rest = input.substr(used);
       size_t lf = rest.find('\n');
       if (lf == std::string_view::npos) {
-        if (rest.size() > kMaxSaslLine) Bye("Authentication response too long");
+        if (rest.size() > kMaxSaslLine) Bye("Line too long");
         break;
       }
       std::string_view line = rest.substr(0, lf);
       used += lf + 1;
-      if (!line.ends_with('\r')) {
-        sasl_pending_ = false;
+      bool crlf = line.ends_with('\r');
+      if (crlf) line.remove_suffix(1);
+      if (!idle_tag_.empty()) {
+        IdleInput(line, crlf);
+        continue;
+      }
+      sasl_pending_ = false;
+      if (!crlf) {
         Bad(pending_tag_, "Lines end with CRLF");
         continue;
       }
-      line.remove_suffix(1);
-      sasl_pending_ = false;
       SaslResponse(line);
       continue;
     }

@@ -49,6 +49,11 @@ class SessionHost : public net::SessionHostBase {
   // Runs `work` off the loop, then `done` on it, unless the session is gone
   // by then. `work` must not touch the session.
   virtual void Run(std::function<void()> work, std::function<void()> done) = 0;
+  // IDLE (RFC 2177): from now until StopWatching(), call the session's
+  // OnFolderChanged() on the loop soon after files in `dir`/new or
+  // `dir`/cur appear, vanish or are renamed.
+  virtual void Watch(const std::string& dir) = 0;
+  virtual void StopWatching() = 0;
 };
 
 class Session {
@@ -69,6 +74,8 @@ class Session {
   void OnTlsStarted();
   // `maildir` is the user's, when kOk.
   void OnLogin(LoginOutcome outcome, const std::string& maildir);
+  // The folder the host watches for IDLE changed.
+  void OnFolderChanged();
 
   State state() const { return state_; }
   bool waiting() const { return waiting_; }
@@ -120,6 +127,13 @@ class Session {
   // ignoring those not in the view); false with `*why` when it is bad.
   bool Resolve(const imap::Arg& arg, bool uid, std::vector<uint32_t>* seqs, std::string* why) const;
 
+  // session_idle.cc
+  void Idle(const imap::Command& c);
+  // The line after IDLE's "+": DONE ends it.
+  void IdleInput(std::string_view line, bool crlf);
+  // Sends what changed in the selected folder since the client last heard.
+  void PushChanges();
+
   // session_select.cc
   void Select(const imap::Command& c);
   void StatusCommand(const imap::Command& c);
@@ -139,6 +153,8 @@ class Session {
   bool waiting_ = false;
   bool shutdown_pending_ = false;
   bool sasl_pending_ = false;  // AUTHENTICATE sent "+ ": the next line is the response
+  std::string idle_tag_;       // IDLE sent "+": the next line should be DONE
+  bool idle_dirty_ = false;    // the folder changed while a push was running
   std::string pending_tag_;    // the command the host is working on
   std::string user_;
   std::string maildir_;

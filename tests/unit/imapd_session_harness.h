@@ -33,6 +33,9 @@ class Host : public SessionHost {
     done();
   }
   void Log(const std::string&) override {}
+  void Watch(const std::string& dir) override { watching = dir; }
+  void StopWatching() override { watching.clear(); }
+  std::string watching;  // the folder IDLE watches, "" when none
 };
 
 class ImapdSession : public ::testing::Test {

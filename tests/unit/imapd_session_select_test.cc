@@ -50,7 +50,7 @@ TEST_F(ImapdSelect, OthersChangesComeAtNoopAndCheck) {
   Put("new/300.M1.h");                         // mda delivers
   Rename("cur/100.M1.h:2,", "cur/100.M1.h:2,FS");  // mutt flags
   EXPECT_EQ(Talk("c NOOP\r\n"),
-            "* 3 EXISTS\r\n* 1 FETCH (UID 1 FLAGS (\\Seen \\Flagged))\r\nc OK NOOP completed\r\n");
+            "* 3 EXISTS\r\n* 1 RECENT\r\n* 1 FETCH (UID 1 FLAGS (\\Seen \\Flagged))\r\nc OK NOOP completed\r\n");
   ASSERT_EQ(::unlink((host_.maildir + "/cur/200.M1.h:2,").c_str()), 0);  // another session expunged
   EXPECT_EQ(Talk("d CHECK\r\n"), "* 2 EXPUNGE\r\nd OK CHECK completed\r\n");
 }
