@@ -49,17 +49,30 @@ ssize_t ReadSome(int fd, char* buf, size_t len) {
   }
 }
 
-Status ReadFile(const std::string& path, std::string* out) {
+Status ReadFile(const std::string& path, std::string* out, struct stat* info) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return SysError("cannot open " + path, errno);
   struct stat st;
-  if (::fstat(fd.get(), &st) == 0 && st.st_size > 0) out->reserve(st.st_size);
-  char buf[65536];
+  if (::fstat(fd.get(), &st) != 0) return SysError("cannot stat " + path, errno);
+  if (info) *info = st;
+  // Read straight into the string: one copy fewer on imapd's FETCH path.
+  // One byte over the size, so a file read whole ends at the first 0.
+  const size_t start = out->size();
+  size_t at = start;
+  out->resize(at + (st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 65536));
   for (;;) {
-    ssize_t n = ReadSome(fd.get(), buf, sizeof buf);
-    if (n < 0) return SysError("cannot read " + path, errno);
-    if (n == 0) return Status::Ok();
-    out->append(buf, static_cast<size_t>(n));
+    if (at == out->size()) out->resize(at + 65536);  // it grew meanwhile
+    size_t room = out->size() - at;
+    ssize_t n = ReadSome(fd.get(), out->data() + at, room);
+    if (n < 0) {
+      out->resize(start);
+      return SysError("cannot read " + path, errno);
+    }
+    at += static_cast<size_t>(n);
+    if (n == 0) {
+      out->resize(at);
+      return Status::Ok();
+    }
   }
 }
 

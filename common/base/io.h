@@ -1,6 +1,7 @@
 // Whole-buffer I/O on descriptors: retries EINTR and short transfers.
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 
@@ -17,7 +18,7 @@ bool WriteAll(int fd, std::string_view data);
 bool WriteAllV(int fd, struct iovec* iov, int count);
 // Reads up to `len` bytes, retrying EINTR; returns what read(2) returns.
 ssize_t ReadSome(int fd, char* buf, size_t len);
-// Reads a whole file into `out`.
-Status ReadFile(const std::string& path, std::string* out);
+// Reads a whole file into `out` (appended); with `info`, also its stat.
+Status ReadFile(const std::string& path, std::string* out, struct stat* info = nullptr);
 
 }  // namespace posthorn

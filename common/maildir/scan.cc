@@ -37,4 +37,12 @@ Result<std::vector<FolderFile>> ScanFolder(const std::string& dir) {
   return out;
 }
 
+Result<std::string> LocateMessage(const std::string& dir, std::string_view base) {
+  Result<std::vector<FolderFile>> files = ScanFolder(dir);
+  if (!files.ok()) return files.error();
+  for (const FolderFile& f : *files)
+    if (BaseName(f.name) == base) return f.sub + "/" + f.name;
+  return std::string();
+}
+
 }  // namespace posthorn::maildir

@@ -22,4 +22,9 @@ struct FolderFile {
 // cur/ name, else the one seen last. A missing new/ or cur/ is empty.
 Result<std::vector<FolderFile>> ScanFolder(const std::string& dir);
 
+// Where the message with unique base name `base` is now ("new/NAME" or
+// "cur/NAME"), "" when it is gone: for a reader whose name for it went
+// stale because another process renamed it to change its flags.
+Result<std::string> LocateMessage(const std::string& dir, std::string_view base);
+
 }  // namespace posthorn::maildir

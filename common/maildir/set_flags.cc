@@ -8,19 +8,6 @@
 
 namespace posthorn::maildir {
 
-namespace {
-
-// Where the message with `base` is now, "" when it is gone.
-Result<std::string> Locate(const std::string& dir, std::string_view base) {
-  Result<std::vector<FolderFile>> files = ScanFolder(dir);
-  if (!files.ok()) return files.error();
-  for (const FolderFile& f : *files)
-    if (BaseName(f.name) == base) return f.sub + "/" + f.name;
-  return std::string();
-}
-
-}  // namespace
-
 Result<FlagsSet> ChangeFlags(const std::string& dir, const std::string& file,
                              const std::function<Flags(const Flags&)>& change) {
   std::string from = file;
@@ -34,7 +21,7 @@ Result<FlagsSet> ChangeFlags(const std::string& dir, const std::string& file,
     if (from == target) return FlagsSet{target, next};
     if (::rename((dir + "/" + from).c_str(), (dir + "/" + target).c_str()) == 0) return FlagsSet{target, next};
     if (errno != ENOENT) return SysError("cannot rename " + dir + "/" + from, errno);
-    Result<std::string> located = Locate(dir, BaseName(name));
+    Result<std::string> located = LocateMessage(dir, BaseName(name));
     if (!located.ok()) return located.error();
     if (located->empty()) return Error{"message " + std::string(BaseName(name)) + " is gone", ENOENT};
     from = *located;

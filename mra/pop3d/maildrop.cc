@@ -17,6 +17,7 @@
 #include "common/base/io.h"
 #include "common/maildir/flags.h"
 #include "common/maildir/sync.h"
+#include "common/message/wire_form.h"
 #include "mra/pop3d/wire.h"
 
 namespace posthorn::pop3d {
@@ -51,7 +52,7 @@ Result<uint64_t> CountWireSize(const std::string& path) {
     ssize_t n = ReadSome(fd.get(), buf, sizeof buf);
     if (n < 0) return SysError("cannot read " + path, errno);
     if (n == 0) return size;
-    size += WireSize(std::string_view(buf, static_cast<size_t>(n)), &prev_cr);
+    size += message::WireSize(std::string_view(buf, static_cast<size_t>(n)), &prev_cr);
   }
 }
 

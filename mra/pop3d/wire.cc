@@ -55,13 +55,4 @@ void WireEncoder::Finish(std::string* out) {
   out->append(".\r\n");
 }
 
-uint64_t WireSize(std::string_view bytes, bool* prev_cr) {
-  uint64_t n = bytes.size();
-  for (char c : bytes) {
-    if (c == '\n' && !*prev_cr) ++n;
-    *prev_cr = c == '\r';
-  }
-  return n;
-}
-
 }  // namespace posthorn::pop3d

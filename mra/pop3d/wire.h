@@ -35,8 +35,4 @@ class WireEncoder {
   bool done_ = false;      // TOP's lines are out
 };
 
-// The size POP3 reports for stored bytes: every LF not preceded by CR
-// counts as CRLF (what the ,W= field of a Maildir name records).
-uint64_t WireSize(std::string_view bytes, bool* prev_cr);
-
 }  // namespace posthorn::pop3d

@@ -2,6 +2,8 @@
 // final ".", TOP's cut, and the same bytes however the file is chunked.
 #include "mra/pop3d/wire.h"
 
+#include "common/message/wire_form.h"
+
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -183,58 +185,11 @@ TEST(Pop3Wire, TopCountsBodyLinesNotBytes) {
   EXPECT_EQ(Encode("H: v\n\n.\n\nthird\nfourth\n", 3), "H: v\r\n\r\n..\r\n\r\nthird\r\n.\r\n");
 }
 
-TEST(Pop3Wire, WireSizeCountsLfTwiceAndCrlfOnce) {
-  bool cr = false;
-  EXPECT_EQ(WireSize("a\nb\n", &cr), 6u);
-  EXPECT_FALSE(cr);
-  cr = false;
-  EXPECT_EQ(WireSize("a\r\nb\r\n", &cr), 6u);
-  cr = false;
-  EXPECT_EQ(WireSize("", &cr), 0u);
-  EXPECT_FALSE(cr);
-  cr = false;
-  EXPECT_EQ(WireSize("a\rb", &cr), 3u);
-  cr = false;
-  EXPECT_EQ(WireSize("\n\n\n", &cr), 6u);
-  cr = false;
-  EXPECT_EQ(WireSize("x\r", &cr), 2u);
-  EXPECT_TRUE(cr);
-}
-
-TEST(Pop3Wire, WireSizeAcrossChunkBoundaries) {
-  bool cr = false;
-  EXPECT_EQ(WireSize("a\r", &cr), 2u);
-  EXPECT_TRUE(cr);
-  EXPECT_EQ(WireSize("\n", &cr), 1u);  // the CR came in the last chunk
-  EXPECT_FALSE(cr);
-  EXPECT_EQ(WireSize("\n", &cr), 2u);
-  EXPECT_EQ(WireSize("b", &cr), 1u);
-  EXPECT_FALSE(cr);
-  EXPECT_EQ(WireSize("\r", &cr), 1u);
-  EXPECT_EQ(WireSize("c", &cr), 1u);  // a bare CR: the LF later is not its
-  EXPECT_FALSE(cr);
-  EXPECT_EQ(WireSize("\n", &cr), 2u);
-  // A caller passing prev_cr = true from an earlier chunk.
-  cr = true;
-  EXPECT_EQ(WireSize("\nx\n", &cr), 4u);
-
-  const std::string m = "A: b\r\n\nline\nline\r\n\r\rx\n";
-  cr = false;
-  uint64_t whole = WireSize(m, &cr);
-  EXPECT_EQ(whole, 25u);
-  for (size_t cut = 0; cut <= m.size(); ++cut) {
-    bool c = false;
-    uint64_t n = WireSize(m.substr(0, cut), &c);
-    n += WireSize(m.substr(cut), &c);
-    EXPECT_EQ(n, whole) << "cut at " << cut;
-  }
-}
-
 TEST(Pop3Wire, WireSizeMatchesWhatRetrSendsWithoutStuffing) {
   // No dot lines and a final newline: the sent bytes less ".\r\n".
   for (const std::string& m : {std::string("a\nb\r\nc\n"), std::string("H: v\r\n\r\nbody\rx\n"), std::string("\n")}) {
     bool cr = false;
-    EXPECT_EQ(WireSize(m, &cr), Encode(m).size() - 3) << m;
+    EXPECT_EQ(message::WireSize(m, &cr), Encode(m).size() - 3) << m;
   }
 }
 
