@@ -103,4 +103,13 @@ std::string FormatRanges(const std::vector<SequenceRange>& ranges) {
   return out;
 }
 
+std::string FormatNumbers(const std::vector<uint32_t>& numbers) {
+  std::vector<SequenceRange> ranges;
+  for (uint32_t n : numbers) {
+    if (!ranges.empty() && ranges.back().last != UINT32_MAX && ranges.back().last + 1 == n) ranges.back().last = n;
+    else ranges.push_back({n, n});
+  }
+  return FormatRanges(ranges);
+}
+
 }  // namespace posthorn::imap

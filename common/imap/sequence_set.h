@@ -67,5 +67,9 @@ class SequenceSet {
 // Ranges as a sequence-set ("1:3,5"), e.g. for COPYUID (RFC 4315 §3).
 // A range of one is written as its number. "" for no ranges.
 std::string FormatRanges(const std::vector<SequenceRange>& ranges);
+// Numbers as a sequence-set in the order given, each run of consecutive
+// ascending ones as a range: {4,5,6,9,2} gives "4:6,9,2". COPYUID pairs
+// two such sets by position, so the order must survive.
+std::string FormatNumbers(const std::vector<uint32_t>& numbers);
 
 }  // namespace posthorn::imap

@@ -17,13 +17,17 @@ Result<SelectedFolder> SelectedFolder::Open(std::string name, std::string dir, b
   options.claim_new = !read_only;
   Result<FolderSnapshot> snap = TakeSnapshot(dir, *uids, options);
   if (!snap.ok()) return snap.error();
-  return SelectedFolder{std::move(name),      std::move(dir),   read_only,      std::move(*uids),
-                        std::move(*keywords), MailboxView(std::move(snap->messages)), snap->uidvalidity,
-                        snap->next_uid};
+  SelectedFolder f{std::move(name),      std::move(dir),   read_only,      std::move(*uids),
+                   std::move(*keywords), MailboxView(std::move(snap->messages)), snap->uidvalidity,
+                   snap->next_uid};
+  if (Result<MessageCache> cache = MessageCache::Open(f.dir, f.uidvalidity); cache.ok()) f.cache = std::move(*cache);
+  return f;
 }
 
 Result<std::string> SelectedFolder::Update(bool allow_expunge) {
   if (Status s = keywords.Refresh(); !s.ok()) return s.error();
+  // What other sessions learnt meanwhile; a cache that fails is only slower.
+  if (cache && !cache->Refresh().ok()) cache.reset();
   std::unordered_set<std::string> expected;
   for (const ViewMessage& m : view.messages()) expected.insert(m.base);
   SnapshotOptions options;

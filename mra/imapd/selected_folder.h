@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/base/result.h"
@@ -13,6 +14,7 @@
 #include "common/maildir/uidlist.h"
 #include "mra/imapd/folder_snapshot.h"
 #include "mra/imapd/mailbox_view.h"
+#include "mra/imapd/message_cache.h"
 
 namespace posthorn::imapd {
 
@@ -25,6 +27,9 @@ struct SelectedFolder {
   MailboxView view;
   uint32_t uidvalidity = 0;
   uint32_t next_uid = 1;
+  // What earlier reads of the files learnt; none when it cannot be kept
+  // (the folder is read-only on disk, say), which costs only speed.
+  std::optional<MessageCache> cache;
 
   // Opens `dir` and takes its first snapshot (claiming new mail unless
   // read-only). Blocks: worker threads only.

@@ -60,6 +60,10 @@ const Session::CommandSpec* Session::Find(std::string_view name) {
       {"UNSELECT", kSel, &Session::Close},
       {"EXPUNGE", kSel, &Session::Expunge},
       {"STORE", kSel, &Session::StoreSeq},
+      {"FETCH", kSel, &Session::FetchSeq},
+      {"COPY", kSel, &Session::CopySeq},
+      {"MOVE", kSel, &Session::CopySeq},
+      {"APPEND", kAuth | kSel, &Session::Append},
       {"UID", kSel, &Session::Uid},
       {"IDLE", kAuth | kSel, &Session::Idle},
   };
@@ -101,7 +105,7 @@ std::string Session::Capabilities() const {
     if (info_.tls_available && !info_.tls) caps += " STARTTLS";
     caps += LoginAllowed() ? " AUTH=PLAIN" : " LOGINDISABLED";
   } else {
-    caps += " ENABLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE IDLE";
+    caps += " ENABLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE IDLE UIDPLUS MOVE";
   }
   return caps;
 }

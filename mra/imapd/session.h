@@ -9,8 +9,8 @@
 //   kAuthenticated     logged in: the mailbox commands (this file's sibling
 //                      session_mailbox.cc)
 //   kSelected          a folder selected: NOOP and CHECK report changes,
-//                      CLOSE, UNSELECT, EXPUNGE, STORE and UID STORE (FETCH,
-//                      SEARCH, COPY, MOVE, APPEND are not built yet)
+//                      CLOSE, UNSELECT, EXPUNGE, STORE, FETCH, COPY, MOVE,
+//                      their UID forms, and IDLE (SEARCH is not built yet)
 //   kLogout            BYE sent; nothing more is read
 // Commands run one at a time: while the host works (TLS handshake, a
 // password check, the disk) nothing more is parsed, and pipelined input
@@ -25,6 +25,8 @@
 #include <vector>
 
 #include "common/imap/parser.h"
+#include "mra/imapd/append.h"
+#include "mra/imapd/copy.h"
 #include "mra/imapd/selected_folder.h"
 #include "mra/imapd/settings.h"
 #include "common/net/session_host.h"
@@ -134,7 +136,25 @@ class Session {
   // Sends what changed in the selected folder since the client last heard.
   void PushChanges();
 
+  // session_fetch.cc
+  struct FetchJob;
+  void Fetch(const imap::Command& c, bool uid);
+  void FetchSeq(const imap::Command& c) { Fetch(c, false); }
+  // Runs the next batch of `job` off the loop, sends it, and goes on.
+  void FetchBatch(std::shared_ptr<FetchJob> job);
+
+  // session_copy.cc
+  void Copy(const imap::Command& c, bool uid, bool move);
+  void CopySeq(const imap::Command& c) { Copy(c, false, c.name == "MOVE"); }
+  void Append(const imap::Command& c);
+  void CopyDone(const std::string& tag, const std::string& what, bool move, const Result<Copied>& copied,
+                const Result<std::string>& expunges);
+  void AppendDone(const std::string& tag, const Result<Appended>& out);
+
   // session_select.cc
+  // The directory of the folder a mailbox argument names (`name`: as the
+  // client wrote it); EINVAL for a bad name, ENOENT for an impossible one.
+  Result<std::string> FolderDir(const imap::Arg& arg, std::string* name) const;
   void Select(const imap::Command& c);
   void StatusCommand(const imap::Command& c);
   void Close(const imap::Command& c);

@@ -15,17 +15,6 @@ namespace posthorn::imapd {
 
 namespace {
 
-// The folder directory of a mailbox argument, or why not.
-Result<std::string> FolderDir(const std::string& maildir, const imap::Arg& arg, std::string* name) {
-  std::optional<std::string_view> n = imap::AsAstring(arg);
-  if (!n) return Error{"Mailbox name expected", EINVAL};
-  if (Result<std::string> utf8 = imap::Mutf7ToUtf8(*n); !utf8.ok()) return Error{"Bad mailbox name", EINVAL};
-  *name = std::string(*n);
-  Result<std::string> dir = maildir::FolderPath(maildir, *n);
-  if (!dir.ok()) return Error{dir.message(), ENOENT};
-  return dir;
-}
-
 // The SELECT/EXAMINE responses for a folder just opened (RFC 3501 §6.3.1).
 std::string SelectResponses(const SelectedFolder& f) {
   const MailboxView& v = f.view;
@@ -47,11 +36,21 @@ std::string SelectResponses(const SelectedFolder& f) {
 
 }  // namespace
 
+Result<std::string> Session::FolderDir(const imap::Arg& arg, std::string* name) const {
+  std::optional<std::string_view> n = imap::AsAstring(arg);
+  if (!n) return Error{"Mailbox name expected", EINVAL};
+  if (Result<std::string> utf8 = imap::Mutf7ToUtf8(*n); !utf8.ok()) return Error{"Bad mailbox name", EINVAL};
+  *name = std::string(*n);
+  Result<std::string> dir = maildir::FolderPath(maildir_, *n);
+  if (!dir.ok()) return Error{dir.message(), ENOENT};
+  return dir;
+}
+
 void Session::Select(const imap::Command& c) {
   bool examine = c.name == "EXAMINE";
   if (c.args.size() != 1) return Bad(c.tag, c.name + " takes a mailbox name");
   std::string name;
-  Result<std::string> dir = FolderDir(maildir_, c.args[0], &name);
+  Result<std::string> dir = FolderDir(c.args[0], &name);
   if (!dir.ok() && dir.errnum() == EINVAL) return Bad(c.tag, dir.message());
   // RFC 3501 §6.3.1: a SELECT, even a failing one, first leaves the
   // folder selected before.
@@ -93,7 +92,7 @@ void Session::StatusCommand(const imap::Command& c) {
     items.push_back(item);
   }
   std::string name;
-  Result<std::string> dir = FolderDir(maildir_, c.args[0], &name);
+  Result<std::string> dir = FolderDir(c.args[0], &name);
   if (!dir.ok() && dir.errnum() == EINVAL) return Bad(c.tag, dir.message());
   if (!dir.ok()) return Tagged(c.tag, "NO", "[NONEXISTENT] No such mailbox");
   auto out = std::make_shared<Result<std::string>>(Error{""});

@@ -63,6 +63,8 @@ void Session::Uid(const imap::Command& c) {
   imap::Command inner{c.tag, c.args[0].text, std::vector<imap::Arg>(c.args.begin() + 1, c.args.end())};
   for (char& ch : inner.name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   if (inner.name == "STORE") return Store(inner, true);
+  if (inner.name == "FETCH") return Fetch(inner, true);
+  if (inner.name == "COPY" || inner.name == "MOVE") return Copy(inner, true, inner.name == "MOVE");
   Bad(c.tag, "UID " + inner.name + " is not supported");
 }
 

@@ -72,6 +72,14 @@ TEST(ImapSequenceSet, ResolveSortsMergesAndClips) {
   EXPECT_EQ(FormatRanges({}), "");
 }
 
+TEST(ImapSequenceSet, FormatNumbersKeepsTheOrder) {
+  EXPECT_EQ(FormatNumbers({4, 5, 6, 9, 2}), "4:6,9,2");
+  EXPECT_EQ(FormatNumbers({}), "");
+  EXPECT_EQ(FormatNumbers({7}), "7");
+  EXPECT_EQ(FormatNumbers({3, 3}), "3,3");
+  EXPECT_EQ(FormatNumbers({4294967294u, 4294967295u, 1}), "4294967294:4294967295,1");
+}
+
 TEST(ImapSequenceSet, Contains) {
   SequenceSet set = Parsed("2,4:7,12:*");
   std::vector<uint32_t> in;
