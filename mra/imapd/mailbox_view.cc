@@ -31,6 +31,8 @@ ViewChanges MailboxView::Apply(const std::vector<ViewMessage>& snapshot, bool al
     if (s < snapshot.size() && snapshot[s].uid == old.uid) {
       ViewMessage now = snapshot[s++];
       bool flags_differ = now.flags != old.flags;
+      // \Recent is this session's to keep: later snapshots claim nothing.
+      now.recent = now.recent || old.recent;
       // A message thought gone that shows up again was missed by a scan
       // (renamed while listed): it never left, and was never announced.
       next.push_back(std::move(now));

@@ -38,6 +38,15 @@ TEST(ImapdMailboxView, SequenceNumbersFollowUids) {
   EXPECT_EQ(MailboxView().max_uid(), 0u);
 }
 
+TEST(ImapdMailboxView, RecentStaysWithTheSessionThatClaimedIt) {
+  std::vector<ViewMessage> first = Ms({1, 2});
+  first[1].recent = true;  // this session moved it from new/
+  MailboxView v(first);
+  EXPECT_TRUE(v.Apply(Ms({1, 2}), true).empty());  // later snapshots claim nothing
+  EXPECT_FALSE(v.at(1).recent);
+  EXPECT_TRUE(v.at(2).recent);
+}
+
 TEST(ImapdMailboxView, NothingChangedSaysNothing) {
   MailboxView v(Ms({1, 2}));
   EXPECT_TRUE(v.Apply(Ms({1, 2}), true).empty());
