@@ -123,8 +123,7 @@ Status MarkSeen(SelectedFolder& folder, uint32_t seq) {
     return next;
   });
   if (!set.ok()) return set.error();
-  folder.view.SetFlags(seq, set->flags, v.modseq);
-  folder.view.SetFile(seq, set->file);
+  folder.RecordFlags(seq, set->flags, set->file);
   return Status::Ok();
 }
 

@@ -39,6 +39,10 @@ std::string FlagsLine(uint32_t uid, const FlagState& s) {
   return "f " + std::to_string(uid) + " " + std::to_string(s.modseq) + " " + EncodeField(s.info) + "\n";
 }
 
+std::string ExpungedLine(uint32_t uid, uint64_t modseq) {
+  return "x " + std::to_string(uid) + " " + std::to_string(modseq) + "\n";
+}
+
 }  // namespace
 
 uint64_t NextModseq(uint64_t highest) {
@@ -86,6 +90,11 @@ bool MessageCache::Take(std::string_view text, size_t* used) {
       s.info = std::move(*info);
       highest_modseq_ = std::max(highest_modseq_, s.modseq);
       flags_[uid] = std::move(s);
+    } else if (f[0] == "x" && f.size() == 3) {
+      uint64_t modseq = 0;
+      if (!Number(f[2], &modseq)) return false;
+      highest_modseq_ = std::max(highest_modseq_, modseq);
+      expunged_[uid] = modseq;
     } else {
       return false;
     }
@@ -97,6 +106,7 @@ bool MessageCache::Take(std::string_view text, size_t* used) {
 Status MessageCache::StartAfresh() {
   facts_.clear();
   flags_.clear();
+  expunged_.clear();
   // highest_modseq_ stays: NextModseq goes on above it and above the clock.
   std::string header = Header(uidvalidity_);
   if (Status s = ReplaceFile(path(), header); !s.ok()) return s;
@@ -115,6 +125,7 @@ Status MessageCache::Refresh() {
   if (st.st_ino != inode_) {  // first read, or replaced by a compaction
     facts_.clear();
     flags_.clear();
+    expunged_.clear();
     inode_ = st.st_ino;
     read_ = 0;
   }
@@ -158,6 +169,28 @@ Status MessageCache::AddFlags(uint32_t uid, const FlagState& state) {
   return Status::Ok();
 }
 
+Status MessageCache::AddFlags(const std::vector<std::pair<uint32_t, FlagState>>& states) {
+  if (states.empty()) return Status::Ok();
+  std::string lines;
+  for (const auto& [uid, state] : states) lines += FlagsLine(uid, state);
+  if (Status s = Append(lines); !s.ok()) return s;
+  for (const auto& [uid, state] : states) {
+    highest_modseq_ = std::max(highest_modseq_, state.modseq);
+    flags_[uid] = state;
+  }
+  return Status::Ok();
+}
+
+Status MessageCache::AddExpunged(const std::vector<uint32_t>& uids, uint64_t modseq) {
+  if (uids.empty()) return Status::Ok();
+  std::string lines;
+  for (uint32_t uid : uids) lines += ExpungedLine(uid, modseq);
+  if (Status s = Append(lines); !s.ok()) return s;
+  highest_modseq_ = std::max(highest_modseq_, modseq);
+  for (uint32_t uid : uids) expunged_.emplace(uid, modseq);
+  return Status::Ok();
+}
+
 Status MessageCache::Compact(const std::function<bool(uint32_t)>& keep) {
   if (Status s = Refresh(); !s.ok()) return s;
   std::string text = Header(uidvalidity_);
@@ -171,6 +204,9 @@ Status MessageCache::Compact(const std::function<bool(uint32_t)>& keep) {
     if (const MessageFacts* f = Facts(uid)) text += FactsLine(uid, *f);
     if (const FlagState* s = Flags(uid)) text += FlagsLine(uid, *s);
   }
+  std::vector<std::pair<uint32_t, uint64_t>> gone(expunged_.begin(), expunged_.end());
+  std::sort(gone.begin(), gone.end());
+  for (const auto& [uid, modseq] : gone) text += ExpungedLine(uid, modseq);
   if (Status s = ReplaceFile(path(), text); !s.ok()) return s;
   // Read back what was written: the maps then hold exactly the kept UIDs.
   inode_ = 0;

@@ -9,6 +9,7 @@
 //   posthorn-cache 1 UIDVALIDITY
 //   m UID SIZE INTERNALDATE ENVELOPE BODYSTRUCTURE    (message facts)
 //   f UID MODSEQ FLAGS                                (a flag change)
+//   x UID MODSEQ                                      (an expunge)
 //
 // with the two strings %-encoded (record.h's field encoding, so a line is
 // printable ASCII without spaces) and FLAGS the Maildir info letters. Any
@@ -27,6 +28,8 @@
 #include <functional>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "common/base/result.h"
 
@@ -60,6 +63,7 @@ class MessageCache {
 
   const MessageFacts* Facts(uint32_t uid) const;
   const FlagState* Flags(uint32_t uid) const;
+  const std::unordered_map<uint32_t, FlagState>& flags() const { return flags_; }
   // The greatest modseq recorded (0 when none).
   uint64_t highest_modseq() const { return highest_modseq_; }
 
@@ -67,7 +71,15 @@ class MessageCache {
   Status Refresh();
   Status AddFacts(uint32_t uid, const MessageFacts& facts);
   Status AddFlags(uint32_t uid, const FlagState& state);
-  // Rewrites the file with the records of the UIDs `keep` accepts.
+  // Many flag records in one append: a snapshot's worth.
+  Status AddFlags(const std::vector<std::pair<uint32_t, FlagState>>& states);
+  // `uids` were expunged at `modseq` (for QRESYNC's VANISHED, RFC 7162
+  // §3.2.10). Expunges raise the highest modseq like any change.
+  Status AddExpunged(const std::vector<uint32_t>& uids, uint64_t modseq);
+  // UID -> the modseq of its expunge, for the expunges recorded.
+  const std::unordered_map<uint32_t, uint64_t>& expunged() const { return expunged_; }
+  // Rewrites the file with the records of the UIDs `keep` accepts, and
+  // every expunge record.
   Status Compact(const std::function<bool(uint32_t)>& keep);
 
  private:
@@ -82,6 +94,7 @@ class MessageCache {
   uint32_t uidvalidity_;
   std::unordered_map<uint32_t, MessageFacts> facts_;
   std::unordered_map<uint32_t, FlagState> flags_;
+  std::unordered_map<uint32_t, uint64_t> expunged_;
   uint64_t highest_modseq_ = 0;
   ino_t inode_ = 0;
   size_t read_ = 0;

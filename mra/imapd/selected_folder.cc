@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "mra/imapd/flag_names.h"
@@ -17,10 +18,11 @@ Result<SelectedFolder> SelectedFolder::Open(std::string name, std::string dir, b
   options.claim_new = !read_only;
   Result<FolderSnapshot> snap = TakeSnapshot(dir, *uids, options);
   if (!snap.ok()) return snap.error();
-  SelectedFolder f{std::move(name),      std::move(dir),   read_only,      std::move(*uids),
-                   std::move(*keywords), MailboxView(std::move(snap->messages)), snap->uidvalidity,
-                   snap->next_uid};
+  SelectedFolder f{std::move(name), std::move(dir), read_only, std::move(*uids), std::move(*keywords),
+                   MailboxView(), snap->uidvalidity, snap->next_uid};
   if (Result<MessageCache> cache = MessageCache::Open(f.dir, f.uidvalidity); cache.ok()) f.cache = std::move(*cache);
+  f.AssignModseqs(snap->messages);
+  f.view = MailboxView(std::move(snap->messages));
   return f;
 }
 
@@ -41,8 +43,55 @@ Result<std::string> SelectedFolder::Update(bool allow_expunge) {
     return Error{"UIDVALIDITY changed", ESTALE};
   }
   next_uid = snap->next_uid;
+  AssignModseqs(snap->messages);
   ViewChanges changes = view.Apply(snap->messages, allow_expunge);
   return UntaggedFor(changes, view, keywords.names());
+}
+
+// A modseq per message, from the cache: the one recorded while the flags
+// on disk are still those recorded with it; a new one when they differ
+// (another process renamed the file) or the message is new to the cache.
+// A message the cache has flags for that the snapshot lacks was expunged
+// since: recorded so, which raises HIGHESTMODSEQ as RFC 7162 §3.1.1 wants,
+// whoever removed the file. A cache that cannot be written is given up:
+// the session goes on without CONDSTORE's guarantees rather than fail.
+void SelectedFolder::AssignModseqs(std::vector<ViewMessage>& messages) {
+  if (!cache) return;
+  std::vector<std::pair<uint32_t, FlagState>> fresh;
+  uint64_t next = 0;
+  auto bump = [&] { return next = next ? next + 1 : NextModseq(cache->highest_modseq()); };
+  for (ViewMessage& m : messages) {
+    std::string info = m.flags.Info();
+    const FlagState* known = cache->Flags(m.uid);
+    if (known && known->info == info) {
+      m.modseq = known->modseq;
+      continue;
+    }
+    m.modseq = bump();
+    fresh.push_back({m.uid, FlagState{m.modseq, std::move(info)}});
+  }
+  std::vector<uint32_t> gone;
+  auto present = [&messages](uint32_t uid) {
+    auto it = std::lower_bound(messages.begin(), messages.end(), uid,
+                               [](const ViewMessage& m, uint32_t u) { return m.uid < u; });
+    return it != messages.end() && it->uid == uid;
+  };
+  for (const auto& [uid, state] : cache->flags())
+    if (!cache->expunged().count(uid) && !present(uid)) gone.push_back(uid);
+  Status s = cache->AddFlags(fresh);
+  if (s.ok() && !gone.empty()) s = cache->AddExpunged(gone, bump());
+  if (!s.ok()) cache.reset();
+}
+
+void SelectedFolder::RecordFlags(uint32_t seq, const maildir::Flags& flags, const std::string& file) {
+  uint64_t modseq = view.at(seq).modseq;
+  // RFC 7162 §3.1: a STORE that changes nothing leaves the modseq be.
+  if (cache && flags != view.at(seq).flags) {
+    modseq = NextModseq(cache->highest_modseq());
+    if (!cache->AddFlags(view.at(seq).uid, FlagState{modseq, flags.Info()}).ok()) cache.reset();
+  }
+  view.SetFlags(seq, flags, modseq);
+  view.SetFile(seq, file);
 }
 
 Status SelectedFolder::RemoveDeleted() {

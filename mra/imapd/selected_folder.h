@@ -39,6 +39,17 @@ struct SelectedFolder {
   // for. Blocks: worker threads only.
   Result<std::string> Update(bool allow_expunge);
 
+  // The folder's HIGHESTMODSEQ (RFC 7162), 0 when it has no cache (then
+  // SELECT says NOMODSEQ).
+  uint64_t highest_modseq() const { return cache ? cache->highest_modseq() : 0; }
+
+  // Gives the messages of a snapshot their modseqs and records what the
+  // cache must remember (see selected_folder.cc). Blocks: worker threads.
+  void AssignModseqs(std::vector<ViewMessage>& messages);
+  // A flag change this session made to message `seq`: a new modseq,
+  // recorded, and the view updated. Blocks: worker threads only.
+  void RecordFlags(uint32_t seq, const maildir::Flags& flags, const std::string& file);
+
   // Removes the files of the messages flagged \Deleted (EXPUNGE, CLOSE).
   // Blocks: worker threads only.
   Status RemoveDeleted();

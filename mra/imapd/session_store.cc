@@ -114,8 +114,7 @@ void Session::Store(const imap::Command& c, bool uid) {
             // A message expunged elsewhere keeps its flags here until the
             // EXPUNGE can be told (RFC 3501 §7.4.1).
             if (set.ok()) {
-              folder->view.SetFlags(seq, set->flags, m.modseq);
-              folder->view.SetFile(seq, set->file);
+              folder->RecordFlags(seq, set->flags, set->file);
             }
           }
           if (silent) continue;

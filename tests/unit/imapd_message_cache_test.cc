@@ -88,7 +88,7 @@ TEST_F(ImapdMessageCache, CompactionKeepsOnlyWhatIsAsked) {
   EXPECT_NE(other.Facts(3), nullptr);
 }
 
-TEST(ImapdModseq, AboveTheHighestAndTheClock) {
+TEST(ImapdMessageCacheModseq, AboveTheHighestAndTheClock) {
   uint64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
                      std::chrono::system_clock::now().time_since_epoch()).count();
   EXPECT_GE(NextModseq(0), now);
