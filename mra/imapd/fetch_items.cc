@@ -140,6 +140,7 @@ Result<FetchItem> ParseOne(const imap::Arg& arg) {
   else if (name == "ENVELOPE") item.kind = K::kEnvelope;
   else if (name == "BODY") item.kind = K::kBody;
   else if (name == "BODYSTRUCTURE") item.kind = K::kBodyStructure;
+  else if (name == "MODSEQ") item.kind = K::kModseq;
   else if (name == "RFC822" || name == "RFC822.HEADER" || name == "RFC822.TEXT") {
     // RFC 3501 §6.4.5: BODY[], BODY.PEEK[HEADER], BODY[TEXT] under old names.
     item.kind = K::kSection;

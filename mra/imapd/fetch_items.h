@@ -33,6 +33,7 @@ struct FetchItem {
     kBody,           // BODY without a section: the non-extensible structure
     kBodyStructure,
     kSection,        // BODY[...] / BODY.PEEK[...] and the RFC822 forms
+    kModseq,         // RFC 7162 §3.1.4.2
   };
   Kind kind = Kind::kFlags;
   Section section;

@@ -55,6 +55,7 @@ bool NeedsFile(const FetchRequest& r, const ViewMessage& m, const MessageFacts* 
     switch (item.kind) {
       case Kind::kFlags:
       case Kind::kUid:
+      case Kind::kModseq:
         break;
       case Kind::kSize:
         if (!facts && !maildir::SizeFromName(m.base, 'W')) return true;
@@ -110,6 +111,8 @@ std::string Item(const FetchItem& item, const ViewMessage& v, const std::vector<
       return "BODY " + FormatBodyStructure(m->Tree().root, m->wire, /*extensible=*/false);
     case Kind::kSection:
       return SectionItem(item, *m);
+    case Kind::kModseq:
+      return "MODSEQ (" + std::to_string(v.modseq) + ")";
   }
   return "";
 }
@@ -153,7 +156,7 @@ Status FetchMessage(SelectedFolder& folder, uint32_t seq, const FetchRequest& re
     out->some_gone = true;
     return Status::Ok();
   }
-  bool flags_asked = false;
+  bool flags_asked = false, modseq_asked = false, uid_asked = request.uid;
   bool seen_now = false;
   if (SetsSeen(request) && !v.flags.seen) {
     Status s = MarkSeen(folder, seq);
@@ -169,10 +172,15 @@ Status FetchMessage(SelectedFolder& folder, uint32_t seq, const FetchRequest& re
   for (const FetchItem& item : request.items) {
     if (request.uid && item.kind == Kind::kUid) continue;
     flags_asked |= item.kind == Kind::kFlags;
+    modseq_asked |= item.kind == Kind::kModseq;
+    uid_asked |= item.kind == Kind::kUid;
     add(Item(item, now, keywords, facts, &loaded));
   }
   // An implicit \Seen is told as if FLAGS had been asked (RFC 3501 §6.4.5).
   if (seen_now && !flags_asked) add("FLAGS " + FormatFlags(now.flags, keywords, now.recent));
+  if (seen_now && request.uid_with_seen && !uid_asked) add("UID " + std::to_string(now.uid));
+  bool modseq_due = request.changed_since || (request.modseq_with_flags && (flags_asked || seen_now));
+  if (modseq_due && !modseq_asked) add("MODSEQ (" + std::to_string(now.modseq) + ")");
   out->responses += "* " + std::to_string(seq) + " FETCH (" + items + ")\r\n";
   return Status::Ok();
 }

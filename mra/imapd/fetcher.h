@@ -20,6 +20,12 @@ struct FetchRequest {
   std::vector<FetchItem> items;
   bool uid = false;       // UID FETCH: UID goes in every response
   bool set_seen = false;  // a non-PEEK body item on a read-write folder
+  // RFC 7162 §3.1.4: MODSEQ goes with FLAGS (asked for or set implicitly)
+  // and with every CHANGEDSINCE answer once CONDSTORE is on...
+  bool modseq_with_flags = false;
+  bool changed_since = false;
+  // ...and under QRESYNC the UID with an implicit \Seen (§3.2.4).
+  bool uid_with_seen = false;
 };
 
 struct FetchOutput {

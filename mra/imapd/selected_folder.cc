@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "common/imap/sequence_set.h"
+
 #include "mra/imapd/flag_names.h"
+#include "mra/imapd/modseq.h"
 
 namespace posthorn::imapd {
 
@@ -45,42 +48,13 @@ Result<std::string> SelectedFolder::Update(bool allow_expunge) {
   next_uid = snap->next_uid;
   AssignModseqs(snap->messages);
   ViewChanges changes = view.Apply(snap->messages, allow_expunge);
-  return UntaggedFor(changes, view, keywords.names());
+  return UntaggedFor(changes, view, keywords.names(), Reports());
 }
 
-// A modseq per message, from the cache: the one recorded while the flags
-// on disk are still those recorded with it; a new one when they differ
-// (another process renamed the file) or the message is new to the cache.
-// A message the cache has flags for that the snapshot lacks was expunged
-// since: recorded so, which raises HIGHESTMODSEQ as RFC 7162 §3.1.1 wants,
-// whoever removed the file. A cache that cannot be written is given up:
-// the session goes on without CONDSTORE's guarantees rather than fail.
+// A cache that cannot be written is given up: the session goes on without
+// CONDSTORE's guarantees rather than fail.
 void SelectedFolder::AssignModseqs(std::vector<ViewMessage>& messages) {
-  if (!cache) return;
-  std::vector<std::pair<uint32_t, FlagState>> fresh;
-  uint64_t next = 0;
-  auto bump = [&] { return next = next ? next + 1 : NextModseq(cache->highest_modseq()); };
-  for (ViewMessage& m : messages) {
-    std::string info = m.flags.Info();
-    const FlagState* known = cache->Flags(m.uid);
-    if (known && known->info == info) {
-      m.modseq = known->modseq;
-      continue;
-    }
-    m.modseq = bump();
-    fresh.push_back({m.uid, FlagState{m.modseq, std::move(info)}});
-  }
-  std::vector<uint32_t> gone;
-  auto present = [&messages](uint32_t uid) {
-    auto it = std::lower_bound(messages.begin(), messages.end(), uid,
-                               [](const ViewMessage& m, uint32_t u) { return m.uid < u; });
-    return it != messages.end() && it->uid == uid;
-  };
-  for (const auto& [uid, state] : cache->flags())
-    if (!cache->expunged().count(uid) && !present(uid)) gone.push_back(uid);
-  Status s = cache->AddFlags(fresh);
-  if (s.ok() && !gone.empty()) s = cache->AddExpunged(gone, bump());
-  if (!s.ok()) cache.reset();
+  if (cache && !imapd::AssignModseqs(*cache, messages).ok()) cache.reset();
 }
 
 void SelectedFolder::RecordFlags(uint32_t seq, const maildir::Flags& flags, const std::string& file) {
@@ -94,9 +68,9 @@ void SelectedFolder::RecordFlags(uint32_t seq, const maildir::Flags& flags, cons
   view.SetFile(seq, file);
 }
 
-Status SelectedFolder::RemoveDeleted() {
+Status SelectedFolder::RemoveDeleted(const imap::SequenceSet* uids) {
   for (const ViewMessage& m : view.messages()) {
-    if (!m.flags.trashed || m.gone) continue;
+    if (!m.flags.trashed || m.gone || (uids && !uids->Contains(m.uid, view.max_uid()))) continue;
     std::string path = dir + "/" + m.file;
     // Gone already (another session expunged it) is as good as removed.
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) return SysError("cannot remove " + path, errno);
@@ -104,9 +78,16 @@ Status SelectedFolder::RemoveDeleted() {
   return Status::Ok();
 }
 
-std::string UntaggedFor(const ViewChanges& changes, const MailboxView& view, const std::vector<std::string>& keywords) {
+std::string UntaggedFor(const ViewChanges& changes, const MailboxView& view, const std::vector<std::string>& keywords,
+                        Reporting reporting) {
   std::string out;
-  for (uint32_t seq : changes.expunged) out += "* " + std::to_string(seq) + " EXPUNGE\r\n";
+  if (reporting.vanished && !changes.expunged_uids.empty()) {
+    std::vector<uint32_t> uids = changes.expunged_uids;
+    std::sort(uids.begin(), uids.end());
+    out += "* VANISHED " + imap::FormatNumbers(uids) + "\r\n";
+  } else {
+    for (uint32_t seq : changes.expunged) out += "* " + std::to_string(seq) + " EXPUNGE\r\n";
+  }
   if (changes.exists_changed) {
     // RFC 3501 §7.3.2: the RECENT count goes with every new EXISTS.
     uint32_t recent = 0;
@@ -116,9 +97,13 @@ std::string UntaggedFor(const ViewChanges& changes, const MailboxView& view, con
   for (uint32_t seq : changes.flags_changed) {
     const ViewMessage& m = view.at(seq);
     out += "* " + std::to_string(seq) + " FETCH (UID " + std::to_string(m.uid) + " FLAGS " +
-           FormatFlags(m.flags, keywords, m.recent) + ")\r\n";
+           FormatFlags(m.flags, keywords, m.recent) + ModseqItem(m, reporting) + ")\r\n";
   }
   return out;
+}
+
+std::string ModseqItem(const ViewMessage& m, Reporting reporting) {
+  return reporting.modseq ? " MODSEQ (" + std::to_string(m.modseq) + ")" : "";
 }
 
 }  // namespace posthorn::imapd

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/base/result.h"
+#include "common/imap/sequence_set.h"
 #include "common/maildir/keywords.h"
 #include "common/maildir/uidlist.h"
 #include "mra/imapd/folder_snapshot.h"
@@ -17,6 +18,14 @@
 #include "mra/imapd/message_cache.h"
 
 namespace posthorn::imapd {
+
+// What the client asked to hear about changes (RFC 7162): MODSEQ in every
+// untagged FETCH once CONDSTORE is enabled, VANISHED in place of EXPUNGE
+// once QRESYNC is. Neither when the folder keeps no modseqs (NOMODSEQ).
+struct Reporting {
+  bool modseq = false;
+  bool vanished = false;
+};
 
 struct SelectedFolder {
   std::string name;  // as the client named it
@@ -30,6 +39,11 @@ struct SelectedFolder {
   // What earlier reads of the files learnt; none when it cannot be kept
   // (the folder is read-only on disk, say), which costs only speed.
   std::optional<MessageCache> cache;
+  // Set by the session as the client enables extensions.
+  Reporting reporting;
+
+  // `reporting` as far as this folder can honour it.
+  Reporting Reports() const { return cache ? reporting : Reporting{}; }
 
   // Opens `dir` and takes its first snapshot (claiming new mail unless
   // read-only). Blocks: worker threads only.
@@ -50,13 +64,16 @@ struct SelectedFolder {
   // recorded, and the view updated. Blocks: worker threads only.
   void RecordFlags(uint32_t seq, const maildir::Flags& flags, const std::string& file);
 
-  // Removes the files of the messages flagged \Deleted (EXPUNGE, CLOSE).
-  // Blocks: worker threads only.
-  Status RemoveDeleted();
+  // Removes the files of the messages flagged \Deleted (EXPUNGE, CLOSE),
+  // only those with UIDs in `uids` when given (UID EXPUNGE). Blocks:
+  // worker threads only.
+  Status RemoveDeleted(const imap::SequenceSet* uids = nullptr);
 };
 
 // The untagged responses announcing `changes` in `view`.
 std::string UntaggedFor(const ViewChanges& changes, const MailboxView& view,
-                        const std::vector<std::string>& keywords);
+                        const std::vector<std::string>& keywords, Reporting reporting);
+// " MODSEQ (n)" for a FETCH response about `m`, when `reporting` asks.
+std::string ModseqItem(const ViewMessage& m, Reporting reporting);
 
 }  // namespace posthorn::imapd

@@ -105,7 +105,7 @@ std::string Session::Capabilities() const {
     if (info_.tls_available && !info_.tls) caps += " STARTTLS";
     caps += LoginAllowed() ? " AUTH=PLAIN" : " LOGINDISABLED";
   } else {
-    caps += " ENABLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE IDLE UIDPLUS MOVE";
+    caps += " ENABLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE IDLE UIDPLUS MOVE CONDSTORE QRESYNC";
   }
   return caps;
 }

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "common/imap/parser.h"
+#include "common/imap/sequence_set.h"
 #include "mra/imapd/append.h"
 #include "mra/imapd/copy.h"
 #include "mra/imapd/selected_folder.h"
@@ -163,7 +164,20 @@ class Session {
   // Looks at the selected folder again off the loop and sends what changed
   // (and, with `expunge_deleted`, removes \Deleted messages first), then
   // the tagged OK `done`.
-  void UpdateSelected(const std::string& tag, bool expunge_deleted, const std::string& done);
+  // With `uids`, UID EXPUNGE (RFC 4315 §2.1): only those messages.
+  void UpdateSelected(const std::string& tag, bool expunge_deleted, const std::string& done,
+                      std::shared_ptr<imap::SequenceSet> uids = nullptr);
+  void UidExpunge(const imap::Command& c);
+
+  // session_condstore.cc (RFC 7162)
+  // A CONDSTORE enabling command ran: from now on MODSEQ goes into every
+  // untagged FETCH; the first one with a folder selected tells its
+  // HIGHESTMODSEQ (§3.1).
+  void EnableCondstore();
+  // The client's reporting wishes, as the selected folder should apply them.
+  Reporting reporting() const { return Reporting{condstore_, qresync_}; }
+  // A command that needs modseqs on a folder that keeps none: BAD (§3.1.2.2).
+  bool RefuseNoModseq(const std::string& tag);
 
   const Settings& settings_;
   SessionInfo info_;
@@ -179,6 +193,8 @@ class Session {
   std::string user_;
   std::string maildir_;
   std::shared_ptr<SelectedFolder> selected_;
+  bool condstore_ = false;  // RFC 7162: a CONDSTORE enabling command ran
+  bool qresync_ = false;    // ENABLE QRESYNC
   int auth_failures_ = 0;
   int errors_ = 0;
 };

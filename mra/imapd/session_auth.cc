@@ -129,9 +129,19 @@ void Session::Enable(const imap::Command& c) {
   if (c.args.empty()) return Bad(c.tag, "ENABLE takes capability names");
   for (const imap::Arg& a : c.args)
     if (a.kind != imap::Arg::Kind::kAtom) return Bad(c.tag, "ENABLE takes capability names");
-  // RFC 5161 §3.1: extensions not known (or not enablable) are ignored;
-  // none of those imapd has yet needs enabling.
-  Send("* ENABLED\r\n");
+  // RFC 5161 §3.1: extensions not known (or not enablable) are ignored,
+  // and ENABLED names only what this command turned on.
+  std::string enabled;
+  for (const imap::Arg& a : c.args) {
+    bool qresync = EqualsIgnoreCase(a.text, "QRESYNC");
+    if (!qresync && !EqualsIgnoreCase(a.text, "CONDSTORE")) continue;
+    if (!condstore_) enabled += " CONDSTORE";
+    EnableCondstore();
+    // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE.
+    if (qresync && !qresync_) enabled += " QRESYNC";
+    qresync_ = qresync_ || qresync;
+  }
+  Send("* ENABLED" + enabled + "\r\n");
   Tagged(c.tag, "OK", "ENABLE completed");
 }
 

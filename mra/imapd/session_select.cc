@@ -1,5 +1,6 @@
 // Selecting a folder and the selected state's housekeeping (RFC 3501
 // §6.3.1-2, §6.3.10, §6.4.1-3, RFC 3691 UNSELECT).
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <memory>
@@ -9,6 +10,8 @@
 #include "common/imap/wire.h"
 #include "common/maildir/folder.h"
 #include "mra/imapd/flag_names.h"
+#include "mra/imapd/modseq.h"
+#include "mra/imapd/resync.h"
 #include "mra/imapd/session.h"
 
 namespace posthorn::imapd {
@@ -31,7 +34,19 @@ std::string SelectResponses(const SelectedFolder& f) {
   out += "* OK [PERMANENTFLAGS " + std::string(f.read_only ? "()" : PermanentFlagsList(kw)) + "] Limited\r\n";
   out += "* OK [UIDVALIDITY " + std::to_string(f.uidvalidity) + "] UIDs valid\r\n";
   out += "* OK [UIDNEXT " + std::to_string(f.next_uid) + "] Predicted next UID\r\n";
+  // RFC 7162 §3.1.2: whether a CONDSTORE client may rely on modseqs here.
+  if (f.cache) out += "* OK [HIGHESTMODSEQ " + std::to_string(f.highest_modseq()) + "] Highest\r\n";
+  else out += "* OK [NOMODSEQ] No permanent modification sequences\r\n";
   return out;
+}
+
+// STATUS HIGHESTMODSEQ: the snapshot given its modseqs first, since mail
+// may have come or gone with no session looking; 0 when the folder keeps
+// none (RFC 7162 §3.1.6).
+uint64_t HighestModseq(const std::string& dir, FolderSnapshot& snap) {
+  Result<MessageCache> cache = MessageCache::Open(dir, snap.uidvalidity);
+  if (!cache.ok() || !AssignModseqs(*cache, snap.messages).ok()) return 0;
+  return cache->highest_modseq();
 }
 
 }  // namespace
@@ -48,24 +63,37 @@ Result<std::string> Session::FolderDir(const imap::Arg& arg, std::string* name) 
 
 void Session::Select(const imap::Command& c) {
   bool examine = c.name == "EXAMINE";
-  if (c.args.size() != 1) return Bad(c.tag, c.name + " takes a mailbox name");
+  if (c.args.empty() || c.args.size() > 2) return Bad(c.tag, c.name + " takes a mailbox name");
+  SelectParams params;
+  if (c.args.size() == 2) {
+    Result<SelectParams> parsed = ParseSelectParams(c.args[1]);
+    if (!parsed.ok()) return Bad(c.tag, parsed.message());
+    // RFC 7162 §3.2.5: QRESYNC only after ENABLE QRESYNC.
+    if (parsed->qresync && !qresync_) return Bad(c.tag, "QRESYNC must be enabled first");
+    params = std::move(*parsed);
+  }
   std::string name;
   Result<std::string> dir = FolderDir(c.args[0], &name);
   if (!dir.ok() && dir.errnum() == EINVAL) return Bad(c.tag, dir.message());
   // RFC 3501 §6.3.1: a SELECT, even a failing one, first leaves the
-  // folder selected before.
+  // folder selected before; RFC 7162 §3.2.11 marks where its responses end.
+  if (selected_) Send("* OK [CLOSED] Previous mailbox closed\r\n");
   selected_.reset();
   state_ = State::kAuthenticated;
+  if (params.condstore || params.qresync) EnableCondstore();
   if (!dir.ok()) return Tagged(c.tag, "NO", "[NONEXISTENT] No such mailbox");
   auto result = std::make_shared<Result<SelectedFolder>>(Error{""});
+  auto resync = std::make_shared<std::string>();
   std::string tag = c.tag, path = *dir;
+  std::optional<QresyncParams> qresync = params.qresync;
   Wait();
   host_->Run(
-      [result, name, path, examine] {
-        if (!maildir::IsMaildir(path)) *result = Error{"no such mailbox", ENOENT};
-        else *result = SelectedFolder::Open(name, path, examine);
+      [result, resync, name, path, examine, qresync] {
+        if (!maildir::IsMaildir(path)) return void(*result = Error{"no such mailbox", ENOENT});
+        *result = SelectedFolder::Open(name, path, examine);
+        if (result->ok() && qresync) *resync = QresyncResponses(**result, *qresync);
       },
-      [this, result, tag, examine] {
+      [this, result, resync, tag, examine] {
         if (!result->ok()) {
           bool missing = result->errnum() == ENOENT;
           if (!missing) host_->Log("user=<" + user_ + ">: SELECT: " + result->message());
@@ -73,8 +101,9 @@ void Session::Select(const imap::Command& c) {
           return Resume();
         }
         selected_ = std::make_shared<SelectedFolder>(std::move(**result));
+        selected_->reporting = reporting();
         state_ = State::kSelected;
-        Send(SelectResponses(*selected_));
+        Send(SelectResponses(*selected_) + *resync);
         Tagged(tag, "OK", examine ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed");
         Resume();
       });
@@ -87,10 +116,13 @@ void Session::StatusCommand(const imap::Command& c) {
   for (const imap::Arg& a : c.args[1].list) {
     std::string item = a.kind == imap::Arg::Kind::kAtom ? a.text : "";
     for (char& ch : item) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    if (item != "MESSAGES" && item != "RECENT" && item != "UIDNEXT" && item != "UIDVALIDITY" && item != "UNSEEN")
+    if (item != "MESSAGES" && item != "RECENT" && item != "UIDNEXT" && item != "UIDVALIDITY" && item != "UNSEEN" &&
+        item != "HIGHESTMODSEQ")
       return Bad(c.tag, "Unknown STATUS item " + a.text);
     items.push_back(item);
   }
+  bool modseq = std::find(items.begin(), items.end(), "HIGHESTMODSEQ") != items.end();
+  if (modseq) EnableCondstore();
   std::string name;
   Result<std::string> dir = FolderDir(c.args[0], &name);
   if (!dir.ok() && dir.errnum() == EINVAL) return Bad(c.tag, dir.message());
@@ -99,7 +131,7 @@ void Session::StatusCommand(const imap::Command& c) {
   std::string tag = c.tag, path = *dir;
   Wait();
   host_->Run(
-      [out, name, path, items] {
+      [out, name, path, items, modseq] {
         if (!maildir::IsMaildir(path)) return void(*out = Error{"no such mailbox", ENOENT});
         Result<maildir::UidList> uids = maildir::UidList::Open(path);
         if (!uids.ok()) return void(*out = uids.error());
@@ -111,10 +143,12 @@ void Session::StatusCommand(const imap::Command& c) {
           if (m.file.starts_with("new/")) ++recent;
           if (!m.flags.seen) ++unseen;
         }
+        uint64_t highest = modseq ? HighestModseq(path, *snap) : 0;
         std::string list;
         for (const std::string& item : items) {
           uint64_t value = item == "MESSAGES" ? snap->messages.size() : item == "RECENT" ? recent
-                           : item == "UIDNEXT" ? snap->next_uid : item == "UIDVALIDITY" ? snap->uidvalidity : unseen;
+                           : item == "UIDNEXT" ? snap->next_uid : item == "UIDVALIDITY" ? snap->uidvalidity
+                           : item == "HIGHESTMODSEQ" ? highest : unseen;
           list += (list.empty() ? "" : " ") + item + " " + std::to_string(value);
         }
         *out = "* STATUS " + imap::FormatAstring(name) + " (" + list + ")\r\n";
@@ -144,6 +178,14 @@ void Session::Expunge(const imap::Command& c) {
   UpdateSelected(c.tag, true, "EXPUNGE completed");
 }
 
+void Session::UidExpunge(const imap::Command& c) {
+  if (c.args.size() != 1 || c.args[0].kind != imap::Arg::Kind::kAtom) return Bad(c.tag, "UID EXPUNGE takes a UID set");
+  Result<imap::SequenceSet> uids = imap::SequenceSet::Parse(c.args[0].text);
+  if (!uids.ok()) return Bad(c.tag, "Bad UID set");
+  if (selected_->read_only) return Tagged(c.tag, "NO", "[READ-ONLY] The mailbox is read-only");
+  UpdateSelected(c.tag, true, "UID EXPUNGE completed", std::make_shared<imap::SequenceSet>(std::move(*uids)));
+}
+
 void Session::Close(const imap::Command& c) {
   if (!c.args.empty()) return Bad(c.tag, c.name + " takes no arguments");
   std::shared_ptr<SelectedFolder> folder = std::move(selected_);
@@ -167,28 +209,31 @@ void Session::Close(const imap::Command& c) {
       });
 }
 
-void Session::UpdateSelected(const std::string& tag, bool expunge_deleted, const std::string& done) {
+void Session::UpdateSelected(const std::string& tag, bool expunge_deleted, const std::string& done,
+                             std::shared_ptr<imap::SequenceSet> uids) {
   std::shared_ptr<SelectedFolder> folder = selected_;
   auto out = std::make_shared<Result<std::string>>(Error{""});
   Wait();
   host_->Run(
-      [folder, out, expunge_deleted] {
+      [folder, out, expunge_deleted, uids] {
         std::string untagged;
         if (expunge_deleted) {
           // Fresh file names first (others rename files to change flags).
           Result<std::string> fresh = folder->Update(false);
           if (!fresh.ok()) return void(*out = fresh.error());
           untagged = *fresh;
-          if (posthorn::Status s = folder->RemoveDeleted(); !s.ok()) return void(*out = s.error());
+          if (posthorn::Status s = folder->RemoveDeleted(uids.get()); !s.ok()) return void(*out = s.error());
         }
         Result<std::string> changes = folder->Update(/*allow_expunge=*/true);
         if (!changes.ok()) return void(*out = changes.error());
         *out = untagged + *changes;
       },
-      [this, out, tag, done] {
+      [this, folder, out, tag, done, expunge_deleted] {
         if (out->ok()) {
           Send(**out);
-          Tagged(tag, "OK", done);
+          // RFC 7162 §3.2.7: under QRESYNC an EXPUNGE tells the new highest.
+          bool tell = expunge_deleted && folder->Reports().vanished;
+          Tagged(tag, "OK", (tell ? "[HIGHESTMODSEQ " + std::to_string(folder->highest_modseq()) + "] " : "") + done);
         } else if (out->errnum() == ESTALE) {
           // The uidlist was made anew: this session's UIDs mean nothing now.
           Bye("The mailbox was renumbered; select it again");

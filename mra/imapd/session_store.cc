@@ -1,10 +1,13 @@
 // STORE and the UID command (RFC 3501 §6.4.6, §6.4.8).
+#include <algorithm>
 #include <cerrno>
 #include <memory>
+#include <optional>
 
 #include "common/base/strings.h"
 #include "common/imap/sequence_set.h"
 #include "common/maildir/set_flags.h"
+#include "mra/imapd/condstore_args.h"
 #include "mra/imapd/flag_names.h"
 #include "mra/imapd/session.h"
 
@@ -27,6 +30,71 @@ maildir::Flags Apply(maildir::Flags old, const maildir::Flags& f, uint32_t keywo
   // Maildir's P stands for $Forwarded too (flag_names.h); FLAGS replaces it.
   if (mode == StoreMode::kReplace) old.passed = false;
   return old;
+}
+
+struct StoreJob {
+  std::vector<uint32_t> seqs;
+  maildir::Flags system;
+  std::vector<std::string> keywords;
+  StoreMode mode = StoreMode::kReplace;
+  bool silent = false;
+  bool uid = false;
+  std::optional<uint64_t> unchanged_since;
+};
+
+struct StoreOutcome {
+  std::string responses;
+  std::vector<uint32_t> modified;  // failed UNCHANGEDSINCE: seqs, or UIDs for UID STORE
+};
+
+// The modseq of message `seq` as far as anyone has recorded it: another
+// session may have changed it since this one last looked.
+uint64_t CurrentModseq(const SelectedFolder& folder, uint32_t seq) {
+  const ViewMessage& m = folder.view.at(seq);
+  const FlagState* recorded = folder.cache ? folder.cache->Flags(m.uid) : nullptr;
+  return std::max(m.modseq, recorded ? recorded->modseq : 0);
+}
+
+// Applies `job` to each message, on the flags on disk rather than the ones
+// this session last saw, so a flag another client set meanwhile survives
+// +FLAGS. Blocks: worker threads only.
+Result<StoreOutcome> RunStore(SelectedFolder& folder, const StoreJob& job) {
+  Result<uint32_t> bits = job.keywords.empty() ? Result<uint32_t>(0u) : folder.keywords.Define(job.keywords);
+  if (!bits.ok()) return bits.error();
+  // Others' flag changes recorded meanwhile count for UNCHANGEDSINCE.
+  if (job.unchanged_since && folder.cache && !folder.cache->Refresh().ok()) folder.cache.reset();
+  Reporting reports = folder.Reports();
+  StoreOutcome out;
+  for (uint32_t seq : job.seqs) {
+    const ViewMessage& m = folder.view.at(seq);
+    bool modified = job.unchanged_since && CurrentModseq(folder, seq) > *job.unchanged_since;
+    // A message expunged elsewhere keeps its flags here until the EXPUNGE
+    // can be told (RFC 3501 §7.4.1).
+    if (!m.gone && !modified) {
+      maildir::Flags seen = m.flags;
+      Result<maildir::FlagsSet> set = maildir::ChangeFlags(folder.dir, m.file, [&](const maildir::Flags& now) {
+        // Flags on disk that differ from this session's were changed by a
+        // process that recorded no modseq yet: newer than any the client has.
+        if (job.unchanged_since && now != seen) {
+          modified = true;
+          return now;
+        }
+        return Apply(now, job.system, *bits, job.mode);
+      });
+      if (!set.ok() && set.errnum() != ENOENT) return set.error();
+      if (set.ok()) folder.RecordFlags(seq, set->flags, set->file);
+    }
+    const ViewMessage& now = folder.view.at(seq);
+    if (modified) {
+      out.modified.push_back(job.uid ? now.uid : seq);
+      continue;
+    }
+    if (job.silent) continue;
+    out.responses += "* " + std::to_string(seq) + " FETCH (";
+    if (job.uid || reports.vanished) out.responses += "UID " + std::to_string(now.uid) + " ";
+    out.responses += "FLAGS " + FormatFlags(now.flags, folder.keywords.names(), now.recent) + ModseqItem(now, reports) + ")\r\n";
+  }
+  return out;
 }
 
 }  // namespace
@@ -65,77 +133,68 @@ void Session::Uid(const imap::Command& c) {
   if (inner.name == "STORE") return Store(inner, true);
   if (inner.name == "FETCH") return Fetch(inner, true);
   if (inner.name == "COPY" || inner.name == "MOVE") return Copy(inner, true, inner.name == "MOVE");
+  if (inner.name == "EXPUNGE") return UidExpunge(inner);
   Bad(c.tag, "UID " + inner.name + " is not supported");
 }
 
 void Session::Store(const imap::Command& c, bool uid) {
-  if (c.args.size() < 3 || c.args[1].kind != imap::Arg::Kind::kAtom)
+  // STORE set [(UNCHANGEDSINCE n)] item flags (RFC 7162 §3.1.3).
+  std::optional<uint64_t> unchanged_since;
+  std::vector<imap::Arg> args = c.args;
+  if (args.size() >= 2 && args[1].kind == imap::Arg::Kind::kList) {
+    Result<uint64_t> since = ParseUnchangedSince(args[1]);
+    if (!since.ok()) return Bad(c.tag, since.message());
+    if (RefuseNoModseq(c.tag)) return;
+    unchanged_since = *since;
+    args.erase(args.begin() + 1);
+  }
+  if (args.size() < 3 || args[1].kind != imap::Arg::Kind::kAtom)
     return Bad(c.tag, "STORE takes a sequence set, an item and flags");
-  std::string item = c.args[1].text;
+  std::string item = args[1].text;
   for (char& ch : item) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   bool silent = item.ends_with(".SILENT");
   if (silent) item.resize(item.size() - 7);
   StoreMode mode = item == "FLAGS" ? StoreMode::kReplace : item == "+FLAGS" ? StoreMode::kAdd
                    : item == "-FLAGS" ? StoreMode::kRemove : static_cast<StoreMode>(-1);
-  if (static_cast<int>(mode) < 0) return Bad(c.tag, "Unknown STORE item " + c.args[1].text);
+  if (static_cast<int>(mode) < 0) return Bad(c.tag, "Unknown STORE item " + args[1].text);
   // flag-list, or flags as separate atoms (RFC 3501 §9 store-att-flags).
   std::vector<std::string> names;
-  bool listed = c.args.size() == 3 && c.args[2].kind == imap::Arg::Kind::kList;
-  const std::vector<imap::Arg>& flag_args = listed ? c.args[2].list : c.args;
+  bool listed = args.size() == 3 && args[2].kind == imap::Arg::Kind::kList;
+  const std::vector<imap::Arg>& flag_args = listed ? args[2].list : args;
   for (size_t i = listed ? 0 : 2; i < flag_args.size(); ++i) {
     if (flag_args[i].kind != imap::Arg::Kind::kAtom) return Bad(c.tag, "Flags are atoms");
     names.push_back(flag_args[i].text);
   }
-  maildir::Flags system;
-  std::vector<std::string> keywords;
-  if (posthorn::Status s = ParseFlagNames(names, &system, &keywords); !s.ok()) return Bad(c.tag, s.message());
-  std::vector<uint32_t> seqs;
+  StoreJob job;
+  job.mode = mode;
+  job.uid = uid;
+  // RFC 7162 §3.1.3: a conditional STORE answers even when .SILENT.
+  job.silent = silent && !unchanged_since;
+  job.unchanged_since = unchanged_since;
+  if (posthorn::Status s = ParseFlagNames(names, &job.system, &job.keywords); !s.ok()) return Bad(c.tag, s.message());
   std::string why;
-  if (!Resolve(c.args[0], uid, &seqs, &why)) return Bad(c.tag, why);
+  if (!Resolve(args[0], uid, &job.seqs, &why)) return Bad(c.tag, why);
   if (selected_->read_only) return Tagged(c.tag, "NO", "[READ-ONLY] The mailbox is read-only");
+  if (unchanged_since) EnableCondstore();
 
   std::shared_ptr<SelectedFolder> folder = selected_;
-  auto out = std::make_shared<Result<std::string>>(Error{""});
+  auto out = std::make_shared<Result<StoreOutcome>>(Error{""});
   std::string tag = c.tag;
   Wait();
-  host_->Run(
-      [folder, out, seqs, system, keywords, mode, silent, uid] {
-        Result<uint32_t> bits = keywords.empty() ? Result<uint32_t>(0u) : folder->keywords.Define(keywords);
-        if (!bits.ok()) return void(*out = bits.error());
-        std::string untagged;
-        for (uint32_t seq : seqs) {
-          const ViewMessage& m = folder->view.at(seq);
-          // Applied to the flags on disk, not the ones this session last
-          // saw, so a flag another client set meanwhile survives +FLAGS.
-          if (!m.gone) {
-            Result<maildir::FlagsSet> set = maildir::ChangeFlags(
-                folder->dir, m.file, [&](const maildir::Flags& now) { return Apply(now, system, *bits, mode); });
-            if (!set.ok() && set.errnum() != ENOENT) return void(*out = set.error());
-            // A message expunged elsewhere keeps its flags here until the
-            // EXPUNGE can be told (RFC 3501 §7.4.1).
-            if (set.ok()) {
-              folder->RecordFlags(seq, set->flags, set->file);
-            }
-          }
-          if (silent) continue;
-          const ViewMessage& now = folder->view.at(seq);
-          untagged += "* " + std::to_string(seq) + " FETCH (";
-          if (uid) untagged += "UID " + std::to_string(now.uid) + " ";
-          untagged += "FLAGS " + FormatFlags(now.flags, folder->keywords.names(), now.recent) + ")\r\n";
-        }
-        *out = untagged;
-      },
-      [this, out, tag, uid] {
-        if (out->ok()) {
-          Send(**out);
-          Tagged(tag, "OK", uid ? "UID STORE completed" : "STORE completed");
-        } else {
-          host_->Log("user=<" + user_ + ">: STORE: " + out->message());
-          bool full = out->message().find("26 at most") != std::string::npos;
-          Tagged(tag, "NO", full ? "[LIMIT] " + out->message() : "[SERVERBUG] Cannot store the flags");
-        }
-        Resume();
-      });
+  host_->Run([folder, out, job] { *out = RunStore(*folder, job); },
+             [this, out, tag, uid] {
+               const char* done = uid ? "UID STORE completed" : "STORE completed";
+               if (out->ok()) {
+                 Send((*out)->responses);
+                 if ((*out)->modified.empty()) Tagged(tag, "OK", done);
+                 else Tagged(tag, "OK", "[MODIFIED " + imap::FormatNumbers((*out)->modified) + "] Conditional STORE failed");
+               } else {
+                 host_->Log("user=<" + user_ + ">: STORE: " + out->message());
+                 bool full = out->message().find("26 at most") != std::string::npos;
+                 Tagged(tag, "NO", full ? "[LIMIT] " + out->message() : "[SERVERBUG] Cannot store the flags");
+               }
+               Resume();
+             });
 }
 
 }  // namespace posthorn::imapd

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "common/maildir/uidlist.h"
+#include "mra/imapd/message_cache.h"
 #include "tests/unit/imapd_session_harness.h"
 
 namespace posthorn::imapd {
@@ -15,6 +16,10 @@ class ImapdSelect : public ImapdSession {
   void Put(const std::string& rel) { std::ofstream(host_.maildir + "/" + rel) << "Subject: x\n\nbody\n"; }
   bool Exists(const std::string& rel) { return ::access((host_.maildir + "/" + rel).c_str(), F_OK) == 0; }
   std::string Uidvalidity() { return std::to_string(maildir::UidList::Open(host_.maildir)->uidvalidity()); }
+  std::string Highest() {
+    uint32_t validity = maildir::UidList::Open(host_.maildir)->uidvalidity();
+    return std::to_string(MessageCache::Open(host_.maildir, validity)->highest_modseq());
+  }
   void Rename(const std::string& from, const std::string& to) {
     ASSERT_EQ(::rename((host_.maildir + "/" + from).c_str(), (host_.maildir + "/" + to).c_str()), 0);
   }
@@ -35,6 +40,7 @@ TEST_F(ImapdSelect, SelectAnswersWithTheFolderState) {
             "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Limited\r\n"
             "* OK [UIDVALIDITY " + Uidvalidity() + "] UIDs valid\r\n"
             "* OK [UIDNEXT 4] Predicted next UID\r\n"
+            "* OK [HIGHESTMODSEQ " + Highest() + "] Highest\r\n"
             "a OK [READ-WRITE] SELECT completed\r\n");
   EXPECT_TRUE(Exists("cur/300.M1.h:2,"));  // claimed: \Recent for this session
   EXPECT_EQ(session_->state(), Session::State::kSelected);
@@ -100,7 +106,8 @@ TEST_F(ImapdSelect, AFailedSelectLeavesTheStateAuthenticated) {
   Open();
   LogIn();
   Talk("a SELECT INBOX\r\n");
-  EXPECT_EQ(Talk("b SELECT Nowhere\r\n"), "b NO [NONEXISTENT] No such mailbox\r\n");
+  // RFC 7162 §3.2.11: the previous folder's end is marked.
+  EXPECT_EQ(Talk("b SELECT Nowhere\r\n"), "* OK [CLOSED] Previous mailbox closed\r\nb NO [NONEXISTENT] No such mailbox\r\n");
   EXPECT_EQ(session_->state(), Session::State::kAuthenticated);
   EXPECT_EQ(Talk("c SELECT ../x\r\n"), "c NO [NONEXISTENT] No such mailbox\r\n");
   EXPECT_EQ(Talk("d SELECT \"&Jjo\"\r\n"), "d BAD Bad mailbox name\r\n");
