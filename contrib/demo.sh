@@ -9,23 +9,28 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 demo=$top/build/demo
 smtp=2525 submission=2587 submissions=2465
 pop3=2110 pop3s=2995
+imap=2143 imaps=2993
 
-# pop3d writes no pid file: the demo keeps the pid it started in
-# $demo/pop3d.pid, and signals it only while that process is still pop3d.
+# pop3d and imapd write no pid file: the demo keeps the pid it started in
+# $demo/NAME.pid, and signals it only while that process is still NAME.
+stop_daemon() {
+  if [ -f "$demo/$1.pid" ]; then
+    pid=$(cat "$demo/$1.pid")
+    if [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = "$1" ]; then
+      kill "$pid" 2>/dev/null || true
+      sleep 1
+    fi
+    rm -f "$demo/$1.pid"
+  fi
+}
 stop() {
   if [ -f "$demo/spool/smtpd.pid" ]; then
     kill "$(cat "$demo/spool/smtpd.pid")" 2>/dev/null || true
     rm -f "$demo/spool/smtpd.pid"
     sleep 1
   fi
-  if [ -f "$demo/pop3d.pid" ]; then
-    pid=$(cat "$demo/pop3d.pid")
-    if [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = pop3d ]; then
-      kill "$pid" 2>/dev/null || true
-      sleep 1
-    fi
-    rm -f "$demo/pop3d.pid"
-  fi
+  stop_daemon pop3d
+  stop_daemon imapd
 }
 stop
 [ "${2:-}" = stop ] && { echo "demo stopped"; exit 0; }
@@ -57,6 +62,8 @@ mynetworks = 127.0.0.0/8
 retry_min = 30s
 [pop3d]
 listen = 127.0.0.1:$pop3/pop3 127.0.0.1:$pop3s/pop3s
+[imapd]
+listen = 127.0.0.1:$imap/imap 127.0.0.1:$imaps/imaps
 CONF
 
 "$bin/smtpd" -c "$demo/posthorn.conf" -f > "$demo/smtpd.log" 2>&1 &
@@ -66,27 +73,31 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 done
 [ -f "$demo/spool/smtpd.pid" ] || { echo "smtpd did not start:"; cat "$demo/smtpd.log"; exit 1; }
 
-"$bin/pop3d" -c "$demo/posthorn.conf" -f > "$demo/pop3d.log" 2>&1 &
-echo $! > "$demo/pop3d.pid"
-# pop3d logs one "listening on" line per listener once it serves them;
-# give it up to 10 seconds on a busy machine.
-listening() { [ "$(grep -c 'listening on' "$demo/pop3d.log")" -ge 2 ]; }
-i=0
-while ! listening && [ $i -lt 50 ] && kill -0 "$(cat "$demo/pop3d.pid")" 2>/dev/null; do
-  sleep 0.2
-  i=$((i + 1))
-done
-listening || {
-  echo "pop3d did not start:"; cat "$demo/pop3d.log"
-  kill "$(cat "$demo/pop3d.pid")" 2>/dev/null || true
-  rm -f "$demo/pop3d.pid"
-  exit 1
+# Starts pop3d or imapd; each logs one "listening on" line per listener
+# once it serves them: give it up to 10 seconds on a busy machine.
+start_daemon() {
+  "$bin/$1" -c "$demo/posthorn.conf" -f > "$demo/$1.log" 2>&1 &
+  echo $! > "$demo/$1.pid"
+  i=0
+  while [ "$(grep -c 'listening on' "$demo/$1.log")" -lt 2 ] && [ $i -lt 50 ] &&
+    kill -0 "$(cat "$demo/$1.pid")" 2>/dev/null; do
+    sleep 0.2
+    i=$((i + 1))
+  done
+  [ "$(grep -c 'listening on' "$demo/$1.log")" -ge 2 ] || {
+    echo "$1 did not start:"; cat "$demo/$1.log"
+    stop
+    exit 1
+  }
 }
+start_daemon pop3d
+start_daemon imapd
 
 cat <<TEXT
-Posthorn demo running (logs: $demo/smtpd.log, $demo/pop3d.log)
+Posthorn demo running (logs: $demo/smtpd.log, $demo/pop3d.log, $demo/imapd.log)
   smtpd   127.0.0.1:$smtp (smtp)  :$submission (submission, STARTTLS)  :$submissions (submissions, TLS)
   pop3d   127.0.0.1:$pop3 (pop3, STLS)  :$pop3s (pop3s, TLS)
+  imapd   127.0.0.1:$imap (imap, STARTTLS)  :$imaps (imaps, TLS)
   user    demo@example.org, password "demo"; postmaster@ and abuse@ are aliases of it
   mail    $demo/mail/example.org/demo/new/
 
@@ -103,6 +114,14 @@ Read the mail over POP3 (the list, then message 1; -k: the certificate is self-s
   curl --ssl-reqd --cacert $demo/cert.pem pop3://127.0.0.1:$pop3/1 -u demo@example.org:demo
   fetchmail -a -k -p POP3 -P $pop3s --ssl --sslcertfile $demo/cert.pem -u demo@example.org --mda "$bin/mda -m $demo/fetched" localhost
     (asks for the password; copies every message into $demo/fetched/new/ and leaves them on the server)
+Read the mail over IMAP (the folders, the INBOX's messages, then message UID 1):
+  curl -k imaps://127.0.0.1:$imaps/ -u demo@example.org:demo
+  curl -k 'imaps://127.0.0.1:$imaps/INBOX?ALL' -u demo@example.org:demo
+  curl -k 'imaps://127.0.0.1:$imaps/INBOX/;UID=1' -u demo@example.org:demo
+  curl --ssl-reqd --cacert $demo/cert.pem 'imap://127.0.0.1:$imap/INBOX/;UID=1' -u demo@example.org:demo
+With a mail client (mutt; Thunderbird: server 127.0.0.1, port $imaps, SSL/TLS, normal password):
+  mutt -f imaps://demo@example.org@127.0.0.1:$imaps/INBOX -e 'set ssl_verify_host=no certificate_file=$demo/mutt-certs'
+    (asks for the password, and once to accept the self-signed certificate)
 Or from the Maildir: mlist $demo/mail/example.org/demo | mscan   (mblaze), or mutt -f $demo/mail/example.org/demo
 Stop the demo:   make demo-stop
 TEXT
