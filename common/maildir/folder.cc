@@ -58,6 +58,9 @@ std::string CheckFolderName(std::string_view name) {
   if (name.size() > kMaxFolderName) return "folder name too long";
   if (name.front() == '.' || name.back() == '.') return "folder name starts or ends with '.'";
   if (name.find("..") != std::string_view::npos) return "folder name has an empty component";
+  // Harmless inside the Maildir, but a home-directory name to every tool
+  // and admin that might expand it (Dovecot refuses it too).
+  if (name.front() == '~' || name.find(".~") != std::string_view::npos) return "folder name component starts with '~'";
   for (unsigned char c : name) {
     if (c == '/') return "folder name contains '/'";
     if (c < 0x20 || c == 0x7f) return "folder name contains a control character";

@@ -17,7 +17,8 @@ inline constexpr std::string_view kSpecialFolders[] = {"Sent", "Drafts", "Junk",
 inline constexpr size_t kMaxFolderName = 255;
 
 // Why `name` cannot be a folder name, or "" if it can. Refused: empty
-// components (leading, trailing or doubled `.`), `/`, control bytes and
+// components (leading, trailing or doubled `.`), `/`, a component that
+// starts with `~`, control bytes and
 // DEL, names longer than kMaxFolderName. This is what keeps a folder name
 // from reaching outside the Maildir.
 std::string CheckFolderName(std::string_view name);

@@ -78,11 +78,13 @@ TEST_F(MaildirStore, FolderNames) {
   EXPECT_EQ(*FolderPath("/m", "inbox"), "/m");
   EXPECT_EQ(*FolderPath("/m", "Sent"), "/m/.Sent");
   EXPECT_EQ(*FolderPath("/m", "Lists.debian"), "/m/.Lists.debian");
-  for (const char* bad : {"..", "../x", ".x", "x.", "a..b", "a/b", "/etc", "x\ny", "\x7f"}) {
+  for (const char* bad : {"..", "../x", ".x", "x.", "a..b", "a/b", "/etc", "x\ny", "\x7f", "~root", "a.~b"}) {
     EXPECT_FALSE(FolderPath("/m", bad).ok()) << bad;
   }
   EXPECT_FALSE(FolderPath("/m", std::string(256, 'a')).ok());
   EXPECT_EQ(CheckFolderName("Sent"), "");
+  EXPECT_EQ(CheckFolderName("a~b.c~"), "");  // only a leading ~ looks like a home directory
+  EXPECT_EQ(CheckFolderName("~root"), "folder name component starts with '~'");
 }
 
 TEST_F(MaildirStore, CommitPublishesIntoNewWithSizes) {
