@@ -49,8 +49,10 @@ ssize_t ReadSome(int fd, char* buf, size_t len) {
   }
 }
 
-Status ReadFile(const std::string& path, std::string* out, struct stat* info) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+namespace {
+
+Status ReadWhole(const std::string& path, int flags, std::string* out, struct stat* info) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | flags));
   if (!fd.valid()) return SysError("cannot open " + path, errno);
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) return SysError("cannot stat " + path, errno);
@@ -74,6 +76,14 @@ Status ReadFile(const std::string& path, std::string* out, struct stat* info) {
       return Status::Ok();
     }
   }
+}
+
+}  // namespace
+
+Status ReadFile(const std::string& path, std::string* out, struct stat* info) { return ReadWhole(path, 0, out, info); }
+
+Status ReadOwnFile(const std::string& path, std::string* out, struct stat* info) {
+  return ReadWhole(path, O_NOFOLLOW, out, info);
 }
 
 }  // namespace posthorn

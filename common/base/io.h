@@ -19,6 +19,10 @@ bool WriteAllV(int fd, struct iovec* iov, int count);
 // Reads up to `len` bytes, retrying EINTR; returns what read(2) returns.
 ssize_t ReadSome(int fd, char* buf, size_t len);
 // Reads a whole file into `out` (appended); with `info`, also its stat.
+// ReadFile follows symlinks (configuration may be linked into /etc);
+// ReadOwnFile does not (ELOOP), for files inside a mail store that only
+// Posthorn and other MDAs write, where a link would be someone's trick.
 Status ReadFile(const std::string& path, std::string* out, struct stat* info = nullptr);
+Status ReadOwnFile(const std::string& path, std::string* out, struct stat* info = nullptr);
 
 }  // namespace posthorn

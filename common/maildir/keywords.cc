@@ -48,7 +48,7 @@ Result<KeywordMap> KeywordMap::Open(const std::string& dir) {
 
 Status KeywordMap::Load() {
   std::string text;
-  Status read = ReadFile(path(), &text);
+  Status read = ReadOwnFile(path(), &text);
   names_.clear();
   inode_ = 0;
   if (!read.ok()) return read.errnum() == ENOENT ? Status::Ok() : read;

@@ -17,7 +17,7 @@ Result<StoredMessage> ReadMessage(const std::string& dir, const std::string& fil
   // Two tries, as ChangeFlags makes: the name known, then the one a listing
   // finds; a message renamed again in between reads as a passing failure.
   for (int attempt = 0; attempt < 2; ++attempt) {
-    Status read = ReadFile(dir + "/" + m.file, &m.bytes, &st);
+    Status read = ReadOwnFile(dir + "/" + m.file, &m.bytes, &st);
     if (read.ok()) {
       m.mtime = st.st_mtime;
       return m;

@@ -46,7 +46,7 @@ void UidList::Add(const UidEntry& e) {
 
 Result<bool> UidList::TryLoad(std::string* why) {
   std::string text;
-  Status read = ReadFile(path(), &text);
+  Status read = ReadOwnFile(path(), &text);
   if (!read.ok()) {
     if (read.errnum() != ENOENT) return read.error();
     *why = "missing";

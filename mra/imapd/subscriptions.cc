@@ -17,7 +17,7 @@ std::string PathIn(const std::string& maildir) { return maildir + "/" + kSubscri
 
 Result<std::vector<std::string>> ReadSubscriptions(const std::string& maildir) {
   std::string text;
-  Status s = ReadFile(PathIn(maildir), &text);
+  Status s = ReadOwnFile(PathIn(maildir), &text);
   if (!s.ok()) return s.errnum() == ENOENT ? Result<std::vector<std::string>>(std::vector<std::string>{}) : s.error();
   std::vector<std::string> names;
   size_t pos = 0;

@@ -32,6 +32,14 @@ TEST_F(MaildirReadMessage, ReadsTheBytesAndTheTime) {
   EXPECT_EQ(m->mtime, st.st_mtime);
 }
 
+TEST_F(MaildirReadMessage, RefusesASymlinkPlantedAsAMessage) {
+  Put("secret", "another user's mail");
+  ASSERT_EQ(::symlink((dir_.path() + "/secret").c_str(), (dir_.path() + "/cur/1.M1.h:2,").c_str()), 0);
+  Result<StoredMessage> m = ReadMessage(dir_.path(), "cur/1.M1.h:2,");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.errnum(), ELOOP);
+}
+
 TEST_F(MaildirReadMessage, FindsARenamedMessageByItsBaseName) {
   Put("cur/1.M1.h:2,FS", "moved");
   Put("cur/2.M1.h:2,", "other");
