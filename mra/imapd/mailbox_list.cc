@@ -65,7 +65,13 @@ std::vector<ListEntry> ListMatching(const std::vector<std::string>& folders, std
       names.emplace(f.substr(0, dot), false);
   }
   std::vector<ListEntry> out;
-  if (MatchListPattern(pattern, "INBOX")) out.push_back({"INBOX", {"\\HasNoChildren"}});
+  if (MatchListPattern(pattern, "INBOX")) {
+    // Folders under INBOX are the Maildir's `.INBOX.x`, in any case.
+    bool children = std::any_of(names.begin(), names.end(), [](const auto& n) {
+      return n.first.size() > 6 && n.first[5] == kSeparator && IsInbox(std::string_view(n.first).substr(0, 5));
+    });
+    out.push_back({"INBOX", {children ? "\\HasChildren" : "\\HasNoChildren"}});
+  }
   for (const auto& [name, exists] : names) {
     if (IsInbox(name) || !MatchListPattern(pattern, name)) continue;
     // "a-b" sorts between "a" and "a.b", so look for the prefix itself.

@@ -72,6 +72,11 @@ TEST(ImapdList, AttributesAndImpliedParents) {
   EXPECT_EQ(Show(ListMatching(folders, "nothing")), "");
 }
 
+TEST(ImapdList, InboxHasChildrenWhenFoldersLiveUnderIt) {
+  EXPECT_EQ(Show(ListMatching({"Inbox.work", "INBOXES"}, "*")),
+            "(\\HasChildren) INBOX\n(\\HasNoChildren) INBOXES\n(\\HasNoChildren) Inbox.work\n");
+}
+
 TEST(ImapdList, FolderNamesOnDisk) {
   testing::TempDir dir;
   ASSERT_TRUE(maildir::CreateMaildir(dir.path() + "/m").ok());
