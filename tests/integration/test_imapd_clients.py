@@ -1057,12 +1057,16 @@ class MuttTest(ClientTestCase):
         wait_for(lambda: self.log_text().count("disconnect from") >= n, 10, "mutt's session to end")
 
     def test_mutt_reads_a_message(self):
-        # Message 1 (the first, where mutt starts with mailbox order) is shown.
-        screen = self.mutt("<display-message><exit><sync-mailbox><quit>")
+        # Message 1 (the first in mailbox order, where mutt starts) is shown
+        # in the pager, then piped out raw: the bytes mutt got.
+        out = os.path.join(self.root, "piped.eml")
+        screen = self.mutt("<display-message><exit><pipe-message>cat > %s<enter><sync-mailbox><quit>" % out)
         self.wait_logout()
+        self.assertIn("Authenticating (PLAIN)...", screen)
         self.assertIn("Lunch on Friday", screen)
-        self.assertIn("shall we meet at noon?", screen)
-        self.assertRegex(self.log_text(), r"login: user=<bob@example\.org>, method=(LOGIN|PLAIN), tls=yes")
+        self.assertEqual(read(out), MSG1)
+        self.assertRegex(self.log_text(), r"login: user=<bob@example\.org>, method=PLAIN, tls=yes")
+        # Read: \Seen, in the file name.
         self.assertEqual(self.folder_files(), {"new": [], "cur": sorted(
             [self.bases[0] + ":2,S", self.bases[1] + ":2,S", self.bases[2] + ":2,"])})
         self.assertEqual(read(self.cur_file(1, "S")), MSG1)
