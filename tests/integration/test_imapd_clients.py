@@ -385,12 +385,29 @@ class ImaplibTest(ClientTestCase):
         # A folder that does not exist.
         self.assertEqual(m.select("Nowhere"), ("NO", [b"[NONEXISTENT] No such mailbox"]))
         self.assertReply(m, None, "TAG OK NOOP completed", "TAG NO [NONEXISTENT] No such mailbox")
-        # An empty folder: no UNSEEN line, UIDNEXT 1.
+
+    def test_select_empty_folder(self):
+        m = self.imap("imaps")
         self.assertEqual(m.select("Trash"), ("OK", [b"0"]))
-        got = m.take().decode()
-        self.assertRegex(got, r"\A" + re.escape(wire(FLAGS, "* 0 EXISTS", "* 0 RECENT", PERMANENTFLAGS).decode())
-                         + r"\* OK \[UIDVALIDITY [1-9]\d*\] UIDs valid\r\n\* OK \[UIDNEXT 1\] Predicted next UID\r\n"
-                         r"\* OK \[HIGHESTMODSEQ \d+\] Highest\r\nTAG OK \[READ-WRITE\] SELECT completed\r\n\Z")
+        # No UNSEEN line, UIDNEXT 1.
+        # BUG (reported): imapd says [HIGHESTMODSEQ 0] for an empty folder;
+        # RFC 7162 section 7 makes the code's value a mod-sequence-value,
+        # 1 or more (0, mod-sequence-valzer, is for STATUS only).
+        self.assertReply(m, None, FLAGS, "* 0 EXISTS", "* 0 RECENT", PERMANENTFLAGS,
+                         Re(r"\* OK \[UIDVALIDITY [1-9]\d*\] UIDs valid"), "* OK [UIDNEXT 1] Predicted next UID",
+                         Re(r"\* OK \[HIGHESTMODSEQ [1-9]\d*\] Highest"), "TAG OK [READ-WRITE] SELECT completed")
+
+    def test_list_inbox_with_children(self):
+        m = self.imap("imaps")
+        self.assertEqual(m.create("INBOX.Lists"), ("OK", [b"CREATE completed"]))
+        self.assertReply(m, None, "TAG OK CREATE completed")
+        self.assertTrue(os.path.isdir(os.path.join(self.maildir(BOB), ".INBOX.Lists", "cur")))
+        self.assertEqual(m.list('""', "INBOX*")[0], "OK")
+        # BUG (reported): imapd always lists INBOX as \HasNoChildren; with
+        # INBOX.Lists there it has a child (RFC 3348 section 4, CHILDREN is
+        # advertised).
+        self.assertReply(m, None, r'* LIST (\HasChildren) "." INBOX', r'* LIST (\HasNoChildren) "." INBOX.Lists',
+                         "TAG OK LIST completed")
 
     def test_examine_first_shows_new_mail_as_recent(self):
         # RFC 3501 section 2.3.2: \Recent means "this session is the first
@@ -520,8 +537,12 @@ class ImaplibTest(ClientTestCase):
         self.assertEqual(m.lsub('""', "*"), ("OK", [b'() "." INBOX', b'() "." Entw&APw-rfe', b'() "." Not.there']))
         self.assertReply(m, None, '* LSUB () "." INBOX', '* LSUB () "." Entw&APw-rfe', '* LSUB () "." Not.there',
                          "TAG OK LSUB completed")
-        self.assertEqual(m.lsub('""', "%"), ("OK", [b'() "." INBOX', b'() "." Entw&APw-rfe']))
-        self.assertReply(m, None, '* LSUB () "." INBOX', '* LSUB () "." Entw&APw-rfe', "TAG OK LSUB completed")
+        # BUG (reported): "Not.there" is subscribed, "Not" is not; RFC 3501
+        # section 6.3.9 says LSUB with % MUST return "Not" flagged \Noselect.
+        # imapd leaves it out.
+        self.assertEqual(m.lsub('""', "%"), ("OK", [b'() "." INBOX', b'() "." Entw&APw-rfe', b'(\\Noselect) "." Not']))
+        self.assertReply(m, None, '* LSUB () "." INBOX', '* LSUB () "." Entw&APw-rfe', r'* LSUB (\Noselect) "." Not',
+                         "TAG OK LSUB completed")
 
     def test_rename_inbox_moves_its_messages(self):
         m = self.imap("imaps")
@@ -943,7 +964,7 @@ class CurlTest(ClientTestCase):
         out, err = self.curl(url + ";UID=1", "-k")
         # The message as stored, with CRLF line ends, byte for byte.
         self.assertEqual(out, crlf(MSG1))
-        self.assertRegex(err, r"> A\d+ (UID )?FETCH 1 BODY\[\]")
+        self.assertRegex(err, r"> A\d+ UID FETCH 1 BODY\[\]")
         out, err = self.curl(url + ";UID=2", "-k")
         self.assertEqual(out, crlf(MSG2))
         out, err = self.curl(url + ";UID=3;SECTION=TEXT", "-k")
@@ -957,7 +978,7 @@ class CurlTest(ClientTestCase):
         # A UID that names no message: curl fails, and nothing is written.
         r = subprocess.run(["curl", "-sS", "--max-time", "20", "-k", "-u", "%s:%s" % (BOB, PASSWORD), url + ";UID=9"],
                            capture_output=True, timeout=30)
-        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(r.returncode, 78, r.stderr)  # CURLE_REMOTE_FILE_NOT_FOUND
         self.assertEqual(r.stdout, b"")
 
     def test_curl_imaps_search(self):
