@@ -1116,5 +1116,90 @@ class MuttTest(ClientTestCase):
         self.assertFalse(os.path.exists(self.cur_file(3, "T")))
 
 
+@unittest.skipUnless(shutil.which("fetchmail"), "fetchmail is not installed")
+class FetchmailTest(ClientTestCase):
+    """fetchmail over IMAP, handing each message to `mda -m` for a second
+    Maildir, and deleting it on the server (nokeep)."""
+
+    def fetchmail_rc(self, server_options, extra=""):
+        """A private rc file: bob's mail, nokeep, delivered by `mda -m OTHER`.
+        Returns (argv, env, OTHER)."""
+        home = os.path.join(self.root, "fetchmail-home")
+        os.mkdir(home, 0o700)
+        other = os.path.join(self.root, "other-maildir")
+        rc = os.path.join(home, "fetchmailrc")
+        with open(rc, "w") as f:
+            f.write('set no bouncemail\n'
+                    'set no syslog\n'
+                    'set invisible\n'
+                    'poll 127.0.0.1 with protocol IMAP and service %s timeout 20:\n'
+                    '  user "%s" there with password "%s" is "root" here\n'
+                    '  %s\n'
+                    '  nokeep fetchall norewrite %s\n'
+                    '  mda "%s -c %s -m %s"\n'
+                    % (server_options[0], BOB, PASSWORD, server_options[1], extra, MDA, self.conf, other))
+        os.chmod(rc, 0o600)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, "FETCHMAILHOME": home, "LC_ALL": "C"}
+        argv = ["fetchmail", "-f", rc, "--nodetach", "-N", "--nosyslog", "-v",
+                "--pidfile", os.path.join(home, "fetchmail.pid"), "--idfile", os.path.join(home, "fetchids")]
+        return argv, env, other
+
+    def fetchmail(self, server_options):
+        argv, env, other = self.fetchmail_rc(server_options)
+        r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env=env, timeout=60)
+        out = (r.stdout + r.stderr).decode("utf-8", "replace")
+        self.assertEqual(r.returncode, 0, "fetchmail exit status %d:\n%s\nimapd log:\n%s"
+                         % (r.returncode, out, self.log_text()))
+        self.assertNotIn("usage:", out)
+        self.assertIn("3 messages for bob@example.org at 127.0.0.1.", out)
+        self.assertEqual(out.count(" flushed"), 3, out)
+        return other, out
+
+    def assertFetchedAll(self, other, out):
+        self.assertEqual(entries(os.path.join(other, "tmp")), [])
+        got = sorted(read(os.path.join(other, "new", n)) for n in entries(os.path.join(other, "new")))
+        self.assertEqual(got, sorted(MESSAGES), out)
+        # fetchmail flagged each \\Deleted and expunged: nothing is left.
+        self.assertEqual(self.folder_files(), {"new": [], "cur": []})
+
+    def test_fetchmail_imap_starttls_into_mda(self):
+        other, out = self.fetchmail((self.port["imap"], "sslproto 'TLS1.2+' no sslcertck"))
+        self.assertFetchedAll(other, out)
+        self.assertIn("STARTTLS", out)
+        self.assertRegex(self.log_text(), r"login: user=<bob@example\.org>, method=LOGIN, tls=yes")
+
+    def test_fetchmail_imaps_into_mda(self):
+        other, out = self.fetchmail((self.port["imaps"], "ssl no sslcertck"))
+        self.assertFetchedAll(other, out)
+
+    def test_fetchmail_idle_picks_up_new_mail(self):
+        # fetchmail's `idle`: after the first poll it waits in IMAP IDLE and
+        # fetches what mda delivers meanwhile, as the EXISTS arrives.
+        argv, env, other = self.fetchmail_rc((self.port["imaps"], "ssl no sslcertck"), "idle")
+        log = open(os.path.join(self.root, "fetchmail.out"), "wb")
+        self.addCleanup(log.close)
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env)
+
+        def stop():
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        self.addCleanup(stop)
+        out = lambda: read(os.path.join(self.root, "fetchmail.out")).decode("utf-8", "replace")  # noqa: E731
+        wait_for(lambda: len(entries(os.path.join(other, "new"))) == 3, 20, "the first poll")
+        wait_for(lambda: "IMAP< + idling" in out(), 10, "fetchmail to idle")
+        msg = b"From: Carol <carol@example.net>\nSubject: while fetchmail idles\n\nnews\n"
+        start = time.monotonic()
+        r = subprocess.run([MDA, "-c", self.conf, "-m", self.maildir(BOB)], input=msg, capture_output=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        wait_for(lambda: len(entries(os.path.join(other, "new"))) == 4, 10, "the new message to be fetched")
+        self.assertLess(time.monotonic() - start, 5.0)
+        stop()
+        got = sorted(read(os.path.join(other, "new", n)) for n in entries(os.path.join(other, "new")))
+        self.assertEqual(got, sorted(MESSAGES + (msg,)), out())
+        self.assertIn("IMAP< * 1 EXISTS", out())
+        self.assertEqual(self.folder_files(), {"new": [], "cur": []})
+
+
 if __name__ == "__main__":
     unittest.main()
