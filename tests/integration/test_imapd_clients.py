@@ -990,6 +990,23 @@ class CurlTest(ClientTestCase):
         out, err = self.curl(url + "?SUBJECT%20report", "-k")
         self.assertEqual(out, b"* SEARCH 2\r\n")
 
+    def test_curl_upload_appends(self):
+        upload = os.path.join(self.root, "upload.eml")
+        msg = b"From: Bob <bob@example.org>\r\nTo: alice@example.org\r\nSubject: sent by curl\r\n\r\nHello.\r\n"
+        with open(upload, "wb") as f:
+            f.write(msg)
+        out, err = self.curl("imaps://127.0.0.1:%d/Sent" % self.port["imaps"], "-k", "-T", upload)
+        self.assertRegex(err, r"> A\d+ APPEND Sent \(\\Seen\) \{%d\}" % len(msg))
+        self.assertRegex(err, r"< A\d+ OK \[APPENDUID [1-9]\d* 1\] APPEND completed")
+        names = self.cur("Sent")
+        self.assertEqual(len(names), 1)
+        stored = msg.replace(b"\r\n", b"\n")
+        self.assertRegex(names[0], r",S=%d,W=%d:2,S\Z" % (len(stored), len(msg)))
+        self.assertEqual(read(os.path.join(self.folder_dir("Sent"), "cur", names[0])), stored)
+        # And back, as sent.
+        out, err = self.curl("imaps://127.0.0.1:%d/Sent;UID=1" % self.port["imaps"], "-k")
+        self.assertEqual(out, msg)
+
     def test_curl_custom_request_examine(self):
         url = "imaps://127.0.0.1:%d/" % self.port["imaps"]
         out, err = self.curl(url, "-k", "-X", "EXAMINE INBOX")
@@ -1014,9 +1031,9 @@ class MuttTest(ClientTestCase):
     the muttrc, it runs on a pseudo-terminal that nobody types into, and
     it ends with <quit>. What it did is read from the Maildir."""
 
-    def mutt(self, keys, timeout=60):
-        """Runs mutt on bob's INBOX with `keys` pushed; returns what it
-        wrote to its terminal."""
+    def mutt(self, keys, mailbox=None, timeout=60):
+        """Runs mutt on bob's INBOX (or `mailbox`) with `keys` pushed;
+        returns what it wrote to its terminal."""
         import fcntl
         import select
         import struct
@@ -1043,7 +1060,7 @@ class MuttTest(ClientTestCase):
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, "TERM": "xterm", "LC_ALL": "C.UTF-8",
                "MAIL": "", "MAILDIR": ""}
-        p = subprocess.Popen(["mutt", "-n", "-F", rc], stdin=slave, stdout=slave, stderr=slave, env=env,
+        p = subprocess.Popen(["mutt", "-n", "-F", rc] + (["-f", mailbox] if mailbox else []), stdin=slave, stdout=slave, stderr=slave, env=env,
                              start_new_session=True, cwd=home)
         os.close(slave)
         screen = b""
@@ -1115,6 +1132,32 @@ class MuttTest(ClientTestCase):
         self.assertEqual(self.folder_files(), {"new": [], "cur": sorted([self.bases[0] + ":2,", self.bases[1] + ":2,S"])})
         self.assertFalse(os.path.exists(self.cur_file(3, "T")))
 
+
+    def test_mutt_uploads_from_a_local_maildir(self):
+        # Saving from a Maildir on the host into an IMAP folder is APPEND,
+        # with the message's flags and its date (the file's mtime).
+        local = os.path.join(self.root, "local")
+        for sub in ("tmp", "new", "cur"):
+            os.makedirs(os.path.join(local, sub))
+        msg = b"From: Dave <dave@example.com>\nTo: bob@example.org\nSubject: from the old box\nDate: Fri, 05 Jan 2024 09:00:00 +0000\n\nkept\n"
+        path = os.path.join(local, "cur", "1704445200.M1P1.oldhost:2,FS")
+        with open(path, "wb") as f:
+            f.write(msg)
+        when = 1704445200  # 2024-01-05 09:00:00 UTC
+        os.utime(path, (when, when))
+        screen = self.mutt("<save-message>=Archive<enter><sync-mailbox><quit>", mailbox=local)
+        self.wait_logout()
+        names = self.cur("Archive")
+        self.assertEqual(len(names), 1, screen[-2000:])
+        stored = os.path.join(self.folder_dir("Archive"), "cur", names[0])
+        # mutt sends the message with its own status fields added (as it
+        # writes an mbox); imapd stores what came, with LF line ends.
+        sent = msg.replace(b"\n\n", b"\nStatus: RO\nX-Status: F\nContent-Length: 5\n\n", 1)
+        self.assertEqual(read(stored), sent)
+        self.assertRegex(names[0], r",S=%d,W=%d:2,FS\Z" % (len(sent), len(crlf(sent))))
+        self.assertEqual(int(os.stat(stored).st_mtime), when)
+        # mutt removed it from the local Maildir after the save.
+        self.assertEqual(entries(os.path.join(local, "cur")), [])
 
 @unittest.skipUnless(shutil.which("fetchmail"), "fetchmail is not installed")
 class FetchmailTest(ClientTestCase):
