@@ -1,5 +1,6 @@
 """imapd with real third-party IMAP clients: Python's imaplib (over
-STARTTLS and over IMAPS), curl, and mutt driven in batch mode.
+STARTTLS and over IMAPS), curl, mutt driven in batch mode on a
+pseudo-terminal, and fetchmail delivering through mda -m.
 
 Each test works on bob's Maildir the way the client does and checks the
 exact bytes the server sent (imaplib's connection is recorded byte for
@@ -9,6 +10,9 @@ contents (LF line ends on disk, CRLF on the wire).
 
 SEARCH is checked too; while imapd answers it `BAD Unknown command`, those
 tests skip, saying so.
+
+Tests marked `BUG (reported)` assert what the RFC asks where imapd does
+otherwise; they fail until imapd is fixed.
 """
 import imaplib
 import os
@@ -234,10 +238,9 @@ class ClientTestCase(ImapdTestCase):
         except OSError:
             pass
 
-    def assertReply(self, m, call, *lines):
-        """The server sent exactly `lines` since the last take() (Re lines
-        are regexes); returns the Re lines' named groups. `call` is unused:
-        it stands where the imaplib call whose reply this is was checked."""
+    def assertReply(self, m, *lines):
+        """The server sent exactly `lines` on `m` since the last take() (Re
+        lines are regexes); returns the Re lines' named groups."""
         got = m.take()
         if not any(isinstance(l, Re) for l in lines):
             self.assertEqual(got, wire(*lines), "\n".join(got.decode("utf-8", "replace").split("\r\n")))
@@ -297,30 +300,30 @@ class ImaplibTest(ClientTestCase):
     def test_starttls_session_and_commands_of_any_state(self):
         m = self.imap("imap", login=False)
         self.assertEqual(m.capability(), ("OK", [("%s AUTH=PLAIN" % CAPS_PRE_AUTH).encode()]))
-        self.assertReply(m, None, "* CAPABILITY %s AUTH=PLAIN" % CAPS_PRE_AUTH, "TAG OK Capability completed")
+        self.assertReply(m, "* CAPABILITY %s AUTH=PLAIN" % CAPS_PRE_AUTH, "TAG OK Capability completed")
         self.assertEqual(m.noop(), ("OK", [b"NOOP completed"]))
-        self.assertReply(m, None, "TAG OK NOOP completed")
+        self.assertReply(m, "TAG OK NOOP completed")
         self.assertEqual(m.xatom("ID", '("name" "imaplib")'), ("OK", [b"ID completed"]))
-        self.assertReply(m, None, '* ID ("name" "Posthorn" "vendor" "Posthorn")', "TAG OK ID completed")
+        self.assertReply(m, '* ID ("name" "Posthorn" "vendor" "Posthorn")', "TAG OK ID completed")
         self.assertEqual(m.login(BOB, PASSWORD), ("OK", [b"[CAPABILITY " + CAPS_AUTH.encode() + b"] Logged in"]))
-        self.assertReply(m, None, "TAG OK [CAPABILITY %s] Logged in" % CAPS_AUTH)
+        self.assertReply(m, "TAG OK [CAPABILITY %s] Logged in" % CAPS_AUTH)
         self.wait_log(r"unknown\[127\.0\.0\.1\]: login: user=<bob@example\.org>, method=LOGIN, tls=yes")
         typ, data = m.capability()
         self.assertEqual((typ, data[-1]), ("OK", CAPS_AUTH.encode()))
-        self.assertReply(m, None, "* CAPABILITY " + CAPS_AUTH, "TAG OK Capability completed")
+        self.assertReply(m, "* CAPABILITY " + CAPS_AUTH, "TAG OK Capability completed")
         self.assertEqual(m.xatom("ID", "NIL"), ("OK", [b"ID completed"]))
-        self.assertReply(m, None, '* ID ("name" "Posthorn" "vendor" "Posthorn")', "TAG OK ID completed")
+        self.assertReply(m, '* ID ("name" "Posthorn" "vendor" "Posthorn")', "TAG OK ID completed")
         self.assertEqual(m.namespace(), ("OK", [b'(("" ".")) NIL NIL']))
-        self.assertReply(m, None, '* NAMESPACE (("" ".")) NIL NIL', "TAG OK NAMESPACE completed")
+        self.assertReply(m, '* NAMESPACE (("" ".")) NIL NIL', "TAG OK NAMESPACE completed")
         m._get_capabilities()  # what a client does after login, for ENABLE
-        self.assertReply(m, None, "* CAPABILITY " + CAPS_AUTH, "TAG OK Capability completed")
+        self.assertReply(m, "* CAPABILITY " + CAPS_AUTH, "TAG OK Capability completed")
         self.assertEqual(m.enable("CONDSTORE"), ("OK", [b"ENABLE completed"]))
-        self.assertReply(m, None, "* ENABLED CONDSTORE", "TAG OK ENABLE completed")
+        self.assertReply(m, "* ENABLED CONDSTORE", "TAG OK ENABLE completed")
         # QRESYNC turns on only itself now; unknown names are ignored.
         self.assertEqual(m.enable("QRESYNC X-UNKNOWN"), ("OK", [b"ENABLE completed"]))
-        self.assertReply(m, None, "* ENABLED QRESYNC", "TAG OK ENABLE completed")
+        self.assertReply(m, "* ENABLED QRESYNC", "TAG OK ENABLE completed")
         self.assertEqual(m.noop(), ("OK", [b"NOOP completed"]))
-        self.assertReply(m, None, "TAG OK NOOP completed")
+        self.assertReply(m, "TAG OK NOOP completed")
         # imaplib's logout() stops reading at the BYE: the rest by hand.
         tag = m.raw(b"LOGOUT")
         self.assertEqual(m.raw_line(), b"* BYE Logging out\r\n")
@@ -336,7 +339,7 @@ class ImaplibTest(ClientTestCase):
         with self.assertRaises(imaplib.IMAP4.error) as cm:
             m.authenticate("PLAIN", lambda challenge: b"\0" + BOB.encode() + b"\0wrong")
         self.assertEqual(str(cm.exception), "[AUTHENTICATIONFAILED] Authentication failed")
-        self.assertReply(m, None, "+ ", "TAG NO [AUTHENTICATIONFAILED] Authentication failed")
+        self.assertReply(m, "+ ", "TAG NO [AUTHENTICATIONFAILED] Authentication failed")
         challenges = []
 
         def plain(challenge):
@@ -345,7 +348,7 @@ class ImaplibTest(ClientTestCase):
         self.assertEqual(m.authenticate("PLAIN", plain),
                          ("OK", [b"[CAPABILITY " + CAPS_AUTH.encode() + b"] Logged in"]))
         self.assertEqual(challenges, [b""])
-        self.assertReply(m, None, "+ ", "TAG OK [CAPABILITY %s] Logged in" % CAPS_AUTH)
+        self.assertReply(m, "+ ", "TAG OK [CAPABILITY %s] Logged in" % CAPS_AUTH)
         self.assertEqual(m.state, "AUTH")
         self.assertLogHas([r"unknown\[127\.0\.0\.1\]: login failed: user=<bob@example\.org>, method=PLAIN",
                            r"unknown\[127\.0\.0\.1\]: login: user=<bob@example\.org>, method=PLAIN, tls=yes"])
@@ -361,30 +364,30 @@ class ImaplibTest(ClientTestCase):
             self.bases[0] + ":2,", os.path.basename(self.paths[1]), self.bases[2] + ":2,"])})
         self.assertEqual(m.fetch("1:3", "(UID FLAGS)"),
                          ("OK", [b"1 (UID 1 FLAGS (\\Recent))", b"2 (UID 2 FLAGS (\\Seen))", b"3 (UID 3 FLAGS (\\Recent))"]))
-        self.assertReply(m, None, r"* 1 FETCH (UID 1 FLAGS (\Recent))", r"* 2 FETCH (UID 2 FLAGS (\Seen))",
+        self.assertReply(m, r"* 1 FETCH (UID 1 FLAGS (\Recent))", r"* 2 FETCH (UID 2 FLAGS (\Seen))",
                          r"* 3 FETCH (UID 3 FLAGS (\Recent))", "TAG OK FETCH completed")
         # EXAMINE closes INBOX first; read-only, nothing recent any more
         # (this session was told already).
         self.assertEqual(m.select("INBOX", readonly=True), ("OK", [b"3"]))
-        self.assertReply(m, None, "* OK [CLOSED] Previous mailbox closed", FLAGS, "* 3 EXISTS", "* 0 RECENT",
+        self.assertReply(m, "* OK [CLOSED] Previous mailbox closed", FLAGS, "* 3 EXISTS", "* 0 RECENT",
                          "* OK [UNSEEN 1] First unseen", "* OK [PERMANENTFLAGS ()] Limited",
                          "* OK [UIDVALIDITY %d] UIDs valid" % v, "* OK [UIDNEXT 4] Predicted next UID",
                          Re(r"\* OK \[HIGHESTMODSEQ [1-9]\d*\] Highest"), "TAG OK [READ-ONLY] EXAMINE completed")
         self.assertEqual(m.store("1", "+FLAGS", r"(\Deleted)"), ("NO", [b"[READ-ONLY] The mailbox is read-only"]))
-        self.assertReply(m, None, "TAG NO [READ-ONLY] The mailbox is read-only")
+        self.assertReply(m, "TAG NO [READ-ONLY] The mailbox is read-only")
         self.assertEqual(m.expunge(), ("NO", [b"[READ-ONLY] The mailbox is read-only"]))
-        self.assertReply(m, None, "TAG NO [READ-ONLY] The mailbox is read-only")
+        self.assertReply(m, "TAG NO [READ-ONLY] The mailbox is read-only")
         # A body fetched after EXAMINE does not set \Seen.
         typ, data = m.fetch("1", "(BODY[TEXT])")
         self.assertEqual((typ, data), ("OK", [(b"1 (BODY[TEXT] {42}", text_of(MSG1)), b")"]))
-        self.assertReply(m, None, b"* 1 FETCH (BODY[TEXT] " + literal(text_of(MSG1)) + b")", "TAG OK FETCH completed")
+        self.assertReply(m, b"* 1 FETCH (BODY[TEXT] " + literal(text_of(MSG1)) + b")", "TAG OK FETCH completed")
         self.assertEqual(self.cur()[0], self.bases[0] + ":2,")
         self.assertEqual(m.unselect(), ("OK", [b"UNSELECT completed"]))
-        self.assertReply(m, None, "TAG OK UNSELECT completed")
+        self.assertReply(m, "TAG OK UNSELECT completed")
         self.assertEqual(m.noop(), ("OK", [b"NOOP completed"]))
         # A folder that does not exist.
         self.assertEqual(m.select("Nowhere"), ("NO", [b"[NONEXISTENT] No such mailbox"]))
-        self.assertReply(m, None, "TAG OK NOOP completed", "TAG NO [NONEXISTENT] No such mailbox")
+        self.assertReply(m, "TAG OK NOOP completed", "TAG NO [NONEXISTENT] No such mailbox")
 
     def test_select_empty_folder(self):
         m = self.imap("imaps")
@@ -393,20 +396,20 @@ class ImaplibTest(ClientTestCase):
         # BUG (reported): imapd says [HIGHESTMODSEQ 0] for an empty folder;
         # RFC 7162 section 7 makes the code's value a mod-sequence-value,
         # 1 or more (0, mod-sequence-valzer, is for STATUS only).
-        self.assertReply(m, None, FLAGS, "* 0 EXISTS", "* 0 RECENT", PERMANENTFLAGS,
+        self.assertReply(m, FLAGS, "* 0 EXISTS", "* 0 RECENT", PERMANENTFLAGS,
                          Re(r"\* OK \[UIDVALIDITY [1-9]\d*\] UIDs valid"), "* OK [UIDNEXT 1] Predicted next UID",
                          Re(r"\* OK \[HIGHESTMODSEQ [1-9]\d*\] Highest"), "TAG OK [READ-WRITE] SELECT completed")
 
     def test_list_inbox_with_children(self):
         m = self.imap("imaps")
         self.assertEqual(m.create("INBOX.Lists"), ("OK", [b"CREATE completed"]))
-        self.assertReply(m, None, "TAG OK CREATE completed")
+        self.assertReply(m, "TAG OK CREATE completed")
         self.assertTrue(os.path.isdir(os.path.join(self.maildir(BOB), ".INBOX.Lists", "cur")))
         self.assertEqual(m.list('""', "INBOX*")[0], "OK")
         # BUG (reported): imapd always lists INBOX as \HasNoChildren; with
         # INBOX.Lists there it has a child (RFC 3348 section 4, CHILDREN is
         # advertised).
-        self.assertReply(m, None, r'* LIST (\HasChildren) "." INBOX', r'* LIST (\HasNoChildren) "." INBOX.Lists',
+        self.assertReply(m, r'* LIST (\HasChildren) "." INBOX', r'* LIST (\HasNoChildren) "." INBOX.Lists',
                          "TAG OK LIST completed")
 
     def test_examine_first_shows_new_mail_as_recent(self):
@@ -431,21 +434,21 @@ class ImaplibTest(ClientTestCase):
         self.assertEqual(m.status("INBOX", "(MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN)"),
                          ("OK", [b"INBOX (MESSAGES 3 RECENT 2 UIDNEXT 4 UIDVALIDITY %d UNSEEN 2)"
                                  % self.uidvalidity_on_disk()]))
-        self.assertReply(m, None, "* STATUS INBOX (MESSAGES 3 RECENT 2 UIDNEXT 4 UIDVALIDITY %d UNSEEN 2)"
+        self.assertReply(m, "* STATUS INBOX (MESSAGES 3 RECENT 2 UIDNEXT 4 UIDVALIDITY %d UNSEEN 2)"
                          % self.uidvalidity_on_disk(), "TAG OK STATUS completed")
         # STATUS only looks: the new mail is still in new/.
         self.assertEqual(self.folder_files()["new"], [os.path.basename(self.paths[0]), os.path.basename(self.paths[2])])
         self.assertEqual(m.status("Sent", "(UIDNEXT MESSAGES)"), ("OK", [b"Sent (UIDNEXT 1 MESSAGES 0)"]))
-        self.assertReply(m, None, "* STATUS Sent (UIDNEXT 1 MESSAGES 0)", "TAG OK STATUS completed")
+        self.assertReply(m, "* STATUS Sent (UIDNEXT 1 MESSAGES 0)", "TAG OK STATUS completed")
         self.assertEqual(m.status("Nowhere", "(MESSAGES)"), ("NO", [b"[NONEXISTENT] No such mailbox"]))
-        self.assertReply(m, None, "TAG NO [NONEXISTENT] No such mailbox")
+        self.assertReply(m, "TAG NO [NONEXISTENT] No such mailbox")
         self.assertBad("Unknown STATUS item SIZE", m.status, "INBOX", "(SIZE)")
-        self.assertReply(m, None, "TAG BAD Unknown STATUS item SIZE")
+        self.assertReply(m, "TAG BAD Unknown STATUS item SIZE")
         # After a SELECT the two are seen by this session, no longer in new/.
         self.select_inbox(m)
         self.assertEqual(m.status("INBOX", "(MESSAGES RECENT UNSEEN)"),
                          ("OK", [b"INBOX (MESSAGES 3 RECENT 0 UNSEEN 2)"]))
-        self.assertReply(m, None, "* STATUS INBOX (MESSAGES 3 RECENT 0 UNSEEN 2)", "TAG OK STATUS completed")
+        self.assertReply(m, "* STATUS INBOX (MESSAGES 3 RECENT 0 UNSEEN 2)", "TAG OK STATUS completed")
 
     def test_list_create_delete_rename_subscribe(self):
         m = self.imap("imaps")
@@ -453,16 +456,16 @@ class ImaplibTest(ClientTestCase):
         self.assertEqual(m.list(), ("OK", [b'(\\HasNoChildren) "." INBOX', b'(\\HasNoChildren \\Drafts) "." Drafts',
                                            b'(\\HasNoChildren \\Junk) "." Junk', b'(\\HasNoChildren \\Sent) "." Sent',
                                            b'(\\HasNoChildren \\Trash) "." Trash']))
-        self.assertReply(m, None, r'* LIST (\HasNoChildren) "." INBOX', r'* LIST (\HasNoChildren \Drafts) "." Drafts',
+        self.assertReply(m, r'* LIST (\HasNoChildren) "." INBOX', r'* LIST (\HasNoChildren \Drafts) "." Drafts',
                          r'* LIST (\HasNoChildren \Junk) "." Junk', r'* LIST (\HasNoChildren \Sent) "." Sent',
                          r'* LIST (\HasNoChildren \Trash) "." Trash', "TAG OK LIST completed")
         self.assertEqual(m.list('""', '""'), ("OK", [b'(\\Noselect) "." ""']))
-        self.assertReply(m, None, r'* LIST (\Noselect) "." ""', "TAG OK LIST completed")
+        self.assertReply(m, r'* LIST (\Noselect) "." ""', "TAG OK LIST completed")
         # CREATE: Maildir++ folders, a non-ASCII name in modified UTF-7 as is.
         self.assertEqual(m.create("Entw&APw-rfe"), ("OK", [b"CREATE completed"]))
         self.assertEqual(m.create("Lists.debian"), ("OK", [b"CREATE completed"]))
         self.assertEqual(m.create("Archive."), ("OK", [b"CREATE completed"]))  # the trailing dot is dropped
-        self.assertReply(m, None, "TAG OK CREATE completed", "TAG OK CREATE completed", "TAG OK CREATE completed")
+        self.assertReply(m, "TAG OK CREATE completed", "TAG OK CREATE completed", "TAG OK CREATE completed")
         for d in (".Entw&APw-rfe", ".Lists.debian", ".Archive"):
             self.assertEqual(sorted(os.listdir(os.path.join(md, d))), ["cur", "maildirfolder", "new", "tmp"], d)
             self.assertEqual(read(os.path.join(md, d, "maildirfolder")), b"")
@@ -470,33 +473,33 @@ class ImaplibTest(ClientTestCase):
         self.assertFalse(os.path.exists(os.path.join(md, ".Archive.")))
         self.assertEqual(m.create("Lists.debian"), ("NO", [b"[ALREADYEXISTS] mailbox exists"]))
         self.assertEqual(m.create("INBOX"), ("NO", [b"[ALREADYEXISTS] INBOX always exists"]))
-        self.assertReply(m, None, "TAG NO [ALREADYEXISTS] mailbox exists", "TAG NO [ALREADYEXISTS] INBOX always exists")
+        self.assertReply(m, "TAG NO [ALREADYEXISTS] mailbox exists", "TAG NO [ALREADYEXISTS] INBOX always exists")
         # UTF-8 is no mailbox name: not as an atom, not in a literal.
         self.assertBad("8-bit character outside a literal", m.create, "Entw\u00fcrfe".encode("utf-8"))
-        self.assertReply(m, None, "TAG BAD 8-bit character outside a literal")
+        self.assertReply(m, "TAG BAD 8-bit character outside a literal")
         m.literal = "Entw\u00fcrfe".encode("utf-8")
         with self.assertRaises(imaplib.IMAP4.error):
             m._simple_command("CREATE")
         self.assertRegex(m.take().decode("utf-8", "replace"), r"\A\+ Ready for literal data\r\nTAG BAD Bad mailbox name: .+\r\n\Z")
         self.assertEqual(m.list('""', "*")[0], "OK")
-        self.assertReply(m, None, r'* LIST (\HasNoChildren) "." INBOX', r'* LIST (\HasNoChildren) "." Archive',
+        self.assertReply(m, r'* LIST (\HasNoChildren) "." INBOX', r'* LIST (\HasNoChildren) "." Archive',
                          r'* LIST (\HasNoChildren \Drafts) "." Drafts', r'* LIST (\HasNoChildren) "." Entw&APw-rfe',
                          r'* LIST (\HasNoChildren \Junk) "." Junk', r'* LIST (\Noselect \HasChildren) "." Lists',
                          r'* LIST (\HasNoChildren) "." Lists.debian', r'* LIST (\HasNoChildren \Sent) "." Sent',
                          r'* LIST (\HasNoChildren \Trash) "." Trash', "TAG OK LIST completed")
         # % stops at the separator; a reference is put before the pattern.
         self.assertEqual(m.list('""', "L%")[0], "OK")
-        self.assertReply(m, None, r'* LIST (\Noselect \HasChildren) "." Lists', "TAG OK LIST completed")
+        self.assertReply(m, r'* LIST (\Noselect \HasChildren) "." Lists', "TAG OK LIST completed")
         self.assertEqual(m.list("Lists.", "%")[0], "OK")
-        self.assertReply(m, None, r'* LIST (\HasNoChildren) "." Lists.debian', "TAG OK LIST completed")
+        self.assertReply(m, r'* LIST (\HasNoChildren) "." Lists.debian', "TAG OK LIST completed")
         self.assertEqual(m.list('""', "*s*")[0], "OK")
-        self.assertReply(m, None, r'* LIST (\HasNoChildren \Drafts) "." Drafts', r'* LIST (\Noselect \HasChildren) "." Lists', r'* LIST (\HasNoChildren) "." Lists.debian',
+        self.assertReply(m, r'* LIST (\HasNoChildren \Drafts) "." Drafts', r'* LIST (\Noselect \HasChildren) "." Lists', r'* LIST (\HasNoChildren) "." Lists.debian',
                          r'* LIST (\HasNoChildren \Trash) "." Trash', "TAG OK LIST completed")
         self.assertEqual(m.list('""', "inbox")[0], "OK")
-        self.assertReply(m, None, r'* LIST (\HasNoChildren) "." INBOX', "TAG OK LIST completed")
+        self.assertReply(m, r'* LIST (\HasNoChildren) "." INBOX', "TAG OK LIST completed")
         # The non-ASCII folder works like any other.
         self.assertEqual(m.status("Entw&APw-rfe", "(MESSAGES)"), ("OK", [b"Entw&APw-rfe (MESSAGES 0)"]))
-        self.assertReply(m, None, "* STATUS Entw&APw-rfe (MESSAGES 0)", "TAG OK STATUS completed")
+        self.assertReply(m, "* STATUS Entw&APw-rfe (MESSAGES 0)", "TAG OK STATUS completed")
         # RENAME takes the children along.
         self.assertEqual(m.rename("Lists", "Mailing"), ("NO", [b"[NONEXISTENT] no mailbox Lists"]))
         self.assertEqual(m.rename("Lists.debian", "Debian"), ("OK", [b"RENAME completed"]))
@@ -504,49 +507,49 @@ class ImaplibTest(ClientTestCase):
         self.assertEqual(m.rename("Debian", "Archive.Debian"), ("OK", [b"RENAME completed"]))
         self.assertEqual(m.rename("Archive", "Archive.Old"), ("NO", [b"[CANNOT] cannot move a mailbox into itself"]))
         self.assertEqual(m.rename("Sent", "Junk"), ("NO", [b"[ALREADYEXISTS] mailbox exists"]))
-        self.assertReply(m, None, "TAG NO [NONEXISTENT] no mailbox Lists", "TAG OK RENAME completed",
+        self.assertReply(m, "TAG NO [NONEXISTENT] no mailbox Lists", "TAG OK RENAME completed",
                          "TAG OK CREATE completed", "TAG OK RENAME completed",
                          "TAG NO [CANNOT] cannot move a mailbox into itself", "TAG NO [ALREADYEXISTS] mailbox exists")
         self.assertEqual(sorted(n for n in os.listdir(md) if n.startswith(".")),
                          [".Archive", ".Archive.Debian", ".Archive.Debian.security", ".Drafts", ".Entw&APw-rfe",
                           ".Junk", ".Sent", ".Trash"])
         self.assertEqual(m.list('""', "Archive*")[0], "OK")
-        self.assertReply(m, None, r'* LIST (\HasChildren) "." Archive', r'* LIST (\HasChildren) "." Archive.Debian',
+        self.assertReply(m, r'* LIST (\HasChildren) "." Archive', r'* LIST (\HasChildren) "." Archive.Debian',
                          r'* LIST (\HasNoChildren) "." Archive.Debian.security', "TAG OK LIST completed")
         # DELETE: the folder and its messages; children stay.
         self.deliver(b"Subject: old\n\nold\n", folder="Archive.Debian")
         self.assertEqual(m.delete("Archive.Debian"), ("OK", [b"DELETE completed"]))
         self.assertEqual(m.delete("Archive.Debian"), ("NO", [b"[NONEXISTENT] no mailbox Archive.Debian"]))
         self.assertEqual(m.delete("INBOX"), ("NO", [b"[CANNOT] INBOX cannot be deleted"]))
-        self.assertReply(m, None, "TAG OK DELETE completed", "TAG NO [NONEXISTENT] no mailbox Archive.Debian",
+        self.assertReply(m, "TAG OK DELETE completed", "TAG NO [NONEXISTENT] no mailbox Archive.Debian",
                          "TAG NO [CANNOT] INBOX cannot be deleted")
         self.assertEqual(sorted(n for n in os.listdir(md) if n.startswith(".")),
                          [".Archive", ".Archive.Debian.security", ".Drafts", ".Entw&APw-rfe", ".Junk", ".Sent", ".Trash"])
         self.assertEqual(m.list('""', "Archive*")[0], "OK")
-        self.assertReply(m, None, r'* LIST (\HasChildren) "." Archive', r'* LIST (\Noselect \HasChildren) "." Archive.Debian',
+        self.assertReply(m, r'* LIST (\HasChildren) "." Archive', r'* LIST (\Noselect \HasChildren) "." Archive.Debian',
                          r'* LIST (\HasNoChildren) "." Archive.Debian.security', "TAG OK LIST completed")
         # SUBSCRIBE / UNSUBSCRIBE / LSUB: posthorn-subscriptions, as written.
         self.assertEqual(m.lsub(), ("OK", [None]))
-        self.assertReply(m, None, "TAG OK LSUB completed")
+        self.assertReply(m, "TAG OK LSUB completed")
         for name in ("INBOX", "Entw&APw-rfe", "Sent", "Not.there"):
             self.assertEqual(m.subscribe(name), ("OK", [b"SUBSCRIBE completed"]))
         self.assertEqual(m.unsubscribe("Sent"), ("OK", [b"UNSUBSCRIBE completed"]))
-        self.assertReply(m, None, *["TAG OK SUBSCRIBE completed"] * 4 + ["TAG OK UNSUBSCRIBE completed"])
+        self.assertReply(m, *["TAG OK SUBSCRIBE completed"] * 4 + ["TAG OK UNSUBSCRIBE completed"])
         self.assertEqual(read(os.path.join(md, "posthorn-subscriptions")), b"INBOX\nEntw&APw-rfe\nNot.there\n")
         self.assertEqual(m.lsub('""', "*"), ("OK", [b'() "." INBOX', b'() "." Entw&APw-rfe', b'() "." Not.there']))
-        self.assertReply(m, None, '* LSUB () "." INBOX', '* LSUB () "." Entw&APw-rfe', '* LSUB () "." Not.there',
+        self.assertReply(m, '* LSUB () "." INBOX', '* LSUB () "." Entw&APw-rfe', '* LSUB () "." Not.there',
                          "TAG OK LSUB completed")
         # BUG (reported): "Not.there" is subscribed, "Not" is not; RFC 3501
         # section 6.3.9 says LSUB with % MUST return "Not" flagged \Noselect.
         # imapd leaves it out.
         self.assertEqual(m.lsub('""', "%"), ("OK", [b'() "." INBOX', b'() "." Entw&APw-rfe', b'(\\Noselect) "." Not']))
-        self.assertReply(m, None, '* LSUB () "." INBOX', '* LSUB () "." Entw&APw-rfe', r'* LSUB (\Noselect) "." Not',
+        self.assertReply(m, '* LSUB () "." INBOX', '* LSUB () "." Entw&APw-rfe', r'* LSUB (\Noselect) "." Not',
                          "TAG OK LSUB completed")
 
     def test_rename_inbox_moves_its_messages(self):
         m = self.imap("imaps")
         self.assertEqual(m.rename("INBOX", '"Old mail"'), ("OK", [b"RENAME completed"]))
-        self.assertReply(m, None, "TAG OK RENAME completed")
+        self.assertReply(m, "TAG OK RENAME completed")
         old = os.path.join(self.maildir(BOB), ".Old mail")
         self.assertEqual(sorted(os.listdir(old)), ["cur", "maildirfolder", "new", "tmp"])
         self.assertEqual(self.folder_files(folder="Old mail"),
@@ -627,104 +630,104 @@ class ImaplibTest(ClientTestCase):
         m = self.imap("imaps")
         self.select_inbox(m)
         self.assertEqual(m.fetch("1:3", "(FLAGS INTERNALDATE RFC822.SIZE ENVELOPE)")[0], "OK")
-        self.assertReply(m, None, *["* %d FETCH (FLAGS (%s) INTERNALDATE %s RFC822.SIZE %d ENVELOPE %s)"
+        self.assertReply(m, *["* %d FETCH (FLAGS (%s) INTERNALDATE %s RFC822.SIZE %d ENVELOPE %s)"
                                     % (i + 1, fl, internaldate(MTIMES[i]), SIZES[i], env)
                                     for i, (fl, env) in enumerate([("\\Recent", ENVELOPE1), ("\\Seen", ENVELOPE2),
                                                                    ("\\Recent", ENVELOPE3)])], "TAG OK FETCH completed")
         self.assertEqual(m.fetch("1:3", "ALL")[0], "OK")  # the macro: the same items
-        self.assertReply(m, None, *["* %d FETCH (FLAGS (%s) INTERNALDATE %s RFC822.SIZE %d ENVELOPE %s)"
+        self.assertReply(m, *["* %d FETCH (FLAGS (%s) INTERNALDATE %s RFC822.SIZE %d ENVELOPE %s)"
                                     % (i + 1, fl, internaldate(MTIMES[i]), SIZES[i], env)
                                     for i, (fl, env) in enumerate([("\\Recent", ENVELOPE1), ("\\Seen", ENVELOPE2),
                                                                    ("\\Recent", ENVELOPE3)])], "TAG OK FETCH completed")
         self.assertEqual(m.fetch("1:3", "(BODYSTRUCTURE)")[0], "OK")
-        self.assertReply(m, None, "* 1 FETCH (BODYSTRUCTURE %s)" % BODYSTRUCTURE1, "* 2 FETCH (BODYSTRUCTURE %s)" % BODYSTRUCTURE2,
+        self.assertReply(m, "* 1 FETCH (BODYSTRUCTURE %s)" % BODYSTRUCTURE1, "* 2 FETCH (BODYSTRUCTURE %s)" % BODYSTRUCTURE2,
                          "* 3 FETCH (BODYSTRUCTURE %s)" % BODYSTRUCTURE3, "TAG OK FETCH completed")
         self.assertEqual(m.fetch("1:2", "(BODY)")[0], "OK")
-        self.assertReply(m, None, "* 1 FETCH (BODY %s)" % BODY1, "* 2 FETCH (BODY %s)" % BODY2, "TAG OK FETCH completed")
+        self.assertReply(m, "* 1 FETCH (BODY %s)" % BODY1, "* 2 FETCH (BODY %s)" % BODY2, "TAG OK FETCH completed")
         # PEEK sections: no \Seen.
         fields = b"From: Alice Example <alice@example.org>\r\nSubject: Lunch on Friday\r\n\r\n"
         self.assertEqual(m.fetch("1", "(BODY.PEEK[HEADER.FIELDS (From Subject)])"),
                          ("OK", [(b"1 (BODY[HEADER.FIELDS (FROM SUBJECT)] {%d}" % len(fields), fields), b")"]))
-        self.assertReply(m, None, b"* 1 FETCH (BODY[HEADER.FIELDS (FROM SUBJECT)] " + literal(fields) + b")",
+        self.assertReply(m, b"* 1 FETCH (BODY[HEADER.FIELDS (FROM SUBJECT)] " + literal(fields) + b")",
                          "TAG OK FETCH completed")
         self.assertEqual(m.fetch("1", "(BODY.PEEK[]<0.10>)"),
                          ("OK", [(b"1 (BODY[]<0> {10}", b"Return-Pa"[:9] + b"t"), b")"]))
-        self.assertReply(m, None, b"* 1 FETCH (BODY[]<0> {10}\r\nReturn-Pat)", "TAG OK FETCH completed")
+        self.assertReply(m, b"* 1 FETCH (BODY[]<0> {10}\r\nReturn-Pat)", "TAG OK FETCH completed")
         self.assertEqual(m.fetch("1", "(BODY.PEEK[TEXT]<20.1000>)")[0], "OK")
-        self.assertReply(m, None, b"* 1 FETCH (BODY[TEXT]<20> " + literal(text_of(MSG1)[20:]) + b")", "TAG OK FETCH completed")
+        self.assertReply(m, b"* 1 FETCH (BODY[TEXT]<20> " + literal(text_of(MSG1)[20:]) + b")", "TAG OK FETCH completed")
         self.assertEqual(m.fetch("1", "(RFC822.HEADER)")[0], "OK")
-        self.assertReply(m, None, b"* 1 FETCH (RFC822.HEADER " + literal(header_of(MSG1)) + b")", "TAG OK FETCH completed")
+        self.assertReply(m, b"* 1 FETCH (RFC822.HEADER " + literal(header_of(MSG1)) + b")", "TAG OK FETCH completed")
         part1_mime = b"Content-Type: text/plain; charset=us-ascii\r\n\r\n"
         self.assertEqual(m.fetch("2", "(BODY.PEEK[1.MIME] BODY.PEEK[1] BODY.PEEK[2])")[0], "OK")
-        self.assertReply(m, None, b"* 2 FETCH (BODY[1.MIME] " + literal(part1_mime) + b" BODY[1] "
+        self.assertReply(m, b"* 2 FETCH (BODY[1.MIME] " + literal(part1_mime) + b" BODY[1] "
                          + literal(b"See the report.") + b" BODY[2] " + literal(b"JVBERi0xLjQKJcTl8uXrCg==") + b")",
                          "TAG OK FETCH completed")
         self.assertEqual(m.fetch("2", "(BODY.PEEK[3])")[0], "OK")  # no such part
-        self.assertReply(m, None, "* 2 FETCH (BODY[3] NIL)", "TAG OK FETCH completed")
+        self.assertReply(m, "* 2 FETCH (BODY[3] NIL)", "TAG OK FETCH completed")
         self.assertEqual(self.folder_files(), {"new": [], "cur": sorted(
             [self.bases[0] + ":2,", self.bases[1] + ":2,S", self.bases[2] + ":2,"])})
         # Without PEEK, \Seen is set, told as FLAGS, and the file renamed.
         self.assertEqual(m.fetch("1", "(BODY[TEXT])"),
                          ("OK", [(b"1 (BODY[TEXT] {42}", text_of(MSG1)), b" FLAGS (\\Seen \\Recent))"]))
-        self.assertReply(m, None, b"* 1 FETCH (BODY[TEXT] " + literal(text_of(MSG1)) + b" FLAGS (\\Seen \\Recent))",
+        self.assertReply(m, b"* 1 FETCH (BODY[TEXT] " + literal(text_of(MSG1)) + b" FLAGS (\\Seen \\Recent))",
                          "TAG OK FETCH completed")
         self.assertEqual(self.cur(), sorted([self.bases[0] + ":2,S", self.bases[1] + ":2,S", self.bases[2] + ":2,"]))
         self.assertEqual(read(self.cur_file(1, "S")), MSG1)  # renamed, not rewritten
         # Asked for again: already seen, so no FLAGS.
         self.assertEqual(m.fetch("1", "(UID RFC822.TEXT)")[0], "OK")
-        self.assertReply(m, None, b"* 1 FETCH (UID 1 RFC822.TEXT " + literal(text_of(MSG1)) + b")", "TAG OK FETCH completed")
+        self.assertReply(m, b"* 1 FETCH (UID 1 RFC822.TEXT " + literal(text_of(MSG1)) + b")", "TAG OK FETCH completed")
         self.assertEqual(m.fetch("3", "(RFC822)"),
                          ("OK", [(b"3 (RFC822 {%d}" % SIZES[2], crlf(MSG3)), b" FLAGS (\\Seen \\Recent))"]))
-        self.assertReply(m, None, b"* 3 FETCH (RFC822 " + literal(crlf(MSG3)) + b" FLAGS (\\Seen \\Recent))",
+        self.assertReply(m, b"* 3 FETCH (RFC822 " + literal(crlf(MSG3)) + b" FLAGS (\\Seen \\Recent))",
                          "TAG OK FETCH completed")
         self.assertEqual(m.fetch("2", "(BODY[])")[0], "OK")  # seen already: no FLAGS
-        self.assertReply(m, None, b"* 2 FETCH (BODY[] " + literal(crlf(MSG2)) + b")", "TAG OK FETCH completed")
+        self.assertReply(m, b"* 2 FETCH (BODY[] " + literal(crlf(MSG2)) + b")", "TAG OK FETCH completed")
         self.assertEqual(self.cur(), sorted([self.bases[0] + ":2,S", self.bases[1] + ":2,S", self.bases[2] + ":2,S"]))
         # UID FETCH: the UID first; unknown UIDs are ignored.
         self.assertEqual(m.uid("FETCH", "2:9", "(FLAGS RFC822.SIZE)")[0], "OK")
-        self.assertReply(m, None, "* 2 FETCH (UID 2 FLAGS (\\Seen) RFC822.SIZE %d)" % SIZES[1],
+        self.assertReply(m, "* 2 FETCH (UID 2 FLAGS (\\Seen) RFC822.SIZE %d)" % SIZES[1],
                          "* 3 FETCH (UID 3 FLAGS (\\Seen \\Recent) RFC822.SIZE %d)" % SIZES[2], "TAG OK UID FETCH completed")
         self.assertBad("Invalid message number", m.fetch, "4", "(FLAGS)")
-        self.assertReply(m, None, "TAG BAD Invalid message number")
+        self.assertReply(m, "TAG BAD Invalid message number")
         self.assertBad("Bad section in BODY[TEXTS]", m.fetch, "1", "(BODY[TEXTS])")
-        self.assertReply(m, None, "TAG BAD Bad section in BODY[TEXTS]")
+        self.assertReply(m, "TAG BAD Bad section in BODY[TEXTS]")
 
     def test_store(self):
         m = self.imap("imap")
         self.select_inbox(m)
         self.assertEqual(m.store("1", "+FLAGS", r"(\Flagged \Answered)"),
                          ("OK", [b"1 (FLAGS (\\Answered \\Flagged \\Recent))"]))
-        self.assertReply(m, None, r"* 1 FETCH (FLAGS (\Answered \Flagged \Recent))", "TAG OK STORE completed")
+        self.assertReply(m, r"* 1 FETCH (FLAGS (\Answered \Flagged \Recent))", "TAG OK STORE completed")
         self.assertEqual(self.cur()[0], self.bases[0] + ":2,FR")
         self.assertEqual(m.store("1:2", "+FLAGS", "(Work $Label1)"),
                          ("OK", [b"1 (FLAGS (\\Answered \\Flagged Work $Label1 \\Recent))",
                                  b"2 (FLAGS (\\Seen Work $Label1))"]))
-        self.assertReply(m, None, r"* 1 FETCH (FLAGS (\Answered \Flagged Work $Label1 \Recent))",
+        self.assertReply(m, r"* 1 FETCH (FLAGS (\Answered \Flagged Work $Label1 \Recent))",
                          r"* 2 FETCH (FLAGS (\Seen Work $Label1))", "TAG OK STORE completed")
         self.assertEqual(read(os.path.join(self.maildir(BOB), "posthorn-keywords")), b"posthorn-keywords 1\nWork\n$Label1\n")
         self.assertEqual(self.cur(), sorted([self.bases[0] + ":2,FRab", self.bases[1] + ":2,Sab", self.bases[2] + ":2,"]))
         self.assertEqual(m.store("1", "-FLAGS", r"(\Answered work)"),
                          ("OK", [b"1 (FLAGS (\\Flagged $Label1 \\Recent))"]))
-        self.assertReply(m, None, r"* 1 FETCH (FLAGS (\Flagged $Label1 \Recent))", "TAG OK STORE completed")
+        self.assertReply(m, r"* 1 FETCH (FLAGS (\Flagged $Label1 \Recent))", "TAG OK STORE completed")
         self.assertEqual(self.cur()[0], self.bases[0] + ":2,Fb")
         self.assertEqual(m.store("2", "FLAGS", r"(\Draft \Seen)"), ("OK", [b"2 (FLAGS (\\Seen \\Draft))"]))
-        self.assertReply(m, None, r"* 2 FETCH (FLAGS (\Seen \Draft))", "TAG OK STORE completed")
+        self.assertReply(m, r"* 2 FETCH (FLAGS (\Seen \Draft))", "TAG OK STORE completed")
         self.assertEqual(self.cur()[1], self.bases[1] + ":2,DS")
         self.assertEqual(m.store("1:3", "+FLAGS.SILENT", r"(\Deleted)"), ("OK", [None]))
-        self.assertReply(m, None, "TAG OK STORE completed")
+        self.assertReply(m, "TAG OK STORE completed")
         self.assertEqual(self.cur(), sorted([self.bases[0] + ":2,FTb", self.bases[1] + ":2,DST", self.bases[2] + ":2,T"]))
         self.assertEqual(m.store("3", "FLAGS.SILENT", "()"), ("OK", [None]))
         self.assertEqual(m.uid("STORE", "2", "-FLAGS", r"(\Deleted \Draft)"), ("OK", [b"2 (UID 2 FLAGS (\\Seen))"]))
-        self.assertReply(m, None, "TAG OK STORE completed", r"* 2 FETCH (UID 2 FLAGS (\Seen))", "TAG OK UID STORE completed")
+        self.assertReply(m, "TAG OK STORE completed", r"* 2 FETCH (UID 2 FLAGS (\Seen))", "TAG OK UID STORE completed")
         self.assertEqual(self.cur(), sorted([self.bases[0] + ":2,FTb", self.bases[1] + ":2,S", self.bases[2] + ":2,"]))
         self.assertEqual(m.uid("STORE", "1", "+FLAGS.SILENT", r"(\Seen)"), ("OK", [None]))
-        self.assertReply(m, None, "TAG OK UID STORE completed")
+        self.assertReply(m, "TAG OK UID STORE completed")
         self.assertEqual(self.cur()[0], self.bases[0] + ":2,FSTb")
         # Refused: \Recent, unknown system flags, bad items.
         self.assertBad("cannot set flag \\Recent", m.store, "1", "+FLAGS", r"(\Recent)")
         self.assertBad("cannot set flag \\Bogus", m.store, "1", "+FLAGS", r"(\Bogus)")
         self.assertBad("Unknown STORE item FLIPS", m.store, "1", "FLIPS", r"(\Seen)")
-        self.assertReply(m, None, r"TAG BAD cannot set flag \Recent", r"TAG BAD cannot set flag \Bogus",
+        self.assertReply(m, r"TAG BAD cannot set flag \Recent", r"TAG BAD cannot set flag \Bogus",
                          "TAG BAD Unknown STORE item FLIPS")
         # Another session sees the flags (and keywords) as stored.
         other = self.imap("imaps")
@@ -758,7 +761,7 @@ class ImaplibTest(ClientTestCase):
         m.take()
         # UID COPY.
         self.assertEqual(m.uid("COPY", "3", "Trash"), ("OK", [None]))
-        self.assertReply(m, None, "TAG OK [COPYUID %s 3 3] UID COPY completed" % g.group("v"))
+        self.assertReply(m, "TAG OK [COPYUID %s 3 3] UID COPY completed" % g.group("v"))
         # MOVE: COPYUID in an untagged OK, then the EXPUNGE.
         self.assertEqual(m._simple_command("MOVE", "2", "Archive")[0], "OK")
         got = m.take().decode()
@@ -770,22 +773,22 @@ class ImaplibTest(ClientTestCase):
         self.assertEqual(self.cur(), sorted([self.bases[0] + ":2,", self.bases[2] + ":2,"]))
         # UID MOVE of UID 3, now message 2.
         self.assertEqual(m.uid("MOVE", "3", "Archive")[0], "OK")
-        self.assertReply(m, None, "* OK [COPYUID %s 3 2] Moved" % a.group("v"), "* 2 EXPUNGE", "TAG OK UID MOVE completed")
+        self.assertReply(m, "* OK [COPYUID %s 3 2] Moved" % a.group("v"), "* 2 EXPUNGE", "TAG OK UID MOVE completed")
         self.assertEqual(self.cur(), [self.bases[0] + ":2,"])
         self.assertEqual(len(self.cur("Archive")), 2)
         # EXPUNGE after CHECK; UID EXPUNGE expunges only the UIDs named.
         self.assertEqual(m.check(), ("OK", [b"CHECK completed"]))
-        self.assertReply(m, None, "TAG OK CHECK completed")
+        self.assertReply(m, "TAG OK CHECK completed")
         self.assertEqual(m.select("Trash"), ("OK", [b"3"]))
         m.take()
         self.assertEqual(m.store("1:3", "+FLAGS.SILENT", r"(\Deleted)")[0], "OK")
         self.assertEqual(m.uid("EXPUNGE", "2"), ("OK", [None]))
-        self.assertReply(m, None, "TAG OK STORE completed", "* 2 EXPUNGE", "TAG OK UID EXPUNGE completed")
+        self.assertReply(m, "TAG OK STORE completed", "* 2 EXPUNGE", "TAG OK UID EXPUNGE completed")
         self.assertEqual(len(self.cur("Trash")), 2)
         self.assertEqual(m.store("2", "-FLAGS.SILENT", r"(\Deleted)")[0], "OK")
         # imaplib hands over every EXPUNGE since the SELECT: UID EXPUNGE's too.
         self.assertEqual(m.expunge(), ("OK", [b"2", b"1"]))
-        self.assertReply(m, None, "TAG OK STORE completed", "* 1 EXPUNGE", "TAG OK EXPUNGE completed")
+        self.assertReply(m, "TAG OK STORE completed", "* 1 EXPUNGE", "TAG OK EXPUNGE completed")
         trash = self.cur("Trash")
         self.assertEqual(len(trash), 1)
         self.assertEqual(read(os.path.join(self.folder_dir("Trash"), "cur", trash[0])), MSG3)
@@ -794,7 +797,7 @@ class ImaplibTest(ClientTestCase):
         m.take()
         self.assertEqual(m.store("1", "+FLAGS.SILENT", r"(\Deleted)")[0], "OK")
         self.assertEqual(m.close(), ("OK", [b"CLOSE completed"]))
-        self.assertReply(m, None, "TAG OK STORE completed", "TAG OK CLOSE completed")
+        self.assertReply(m, "TAG OK STORE completed", "TAG OK CLOSE completed")
         self.assertEqual(len(self.cur("Archive")), 1)
         self.assertEqual(read(os.path.join(self.folder_dir("Archive"), "cur", self.cur("Archive")[0])), MSG3)
         self.assertEqual(m.select("INBOX")[0], "OK")
