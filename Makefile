@@ -168,7 +168,7 @@ bench: all
 # Debian 12 packages for the build, the tests and the benchmarks.
 DEB_PKGS := g++ make pkg-config libssl-dev libevent-dev libc-ares-dev \
 	libgtest-dev libcrypt-dev zlib1g-dev python3 mandoc whois mblaze maildrop openssl time \
-	swaks libnet-ssleay-perl curl fetchmail
+	swaks libnet-ssleay-perl curl fetchmail mutt
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \
