@@ -67,7 +67,7 @@ Result<FolderSnapshot> TakeSnapshot(const std::string& dir, maildir::UidList& ui
     if (!uid) continue;  // a name the uidlist cannot hold: not served
     ViewMessage m;
     m.uid = *uid;
-    m.recent = options.claim_new && f.sub == "new" && Claim(dir, &f);
+    m.recent = f.sub == "new" && (options.claim_new ? Claim(dir, &f) : options.peek_new);
     m.flags = maildir::Flags::FromName(f.name);
     m.file = f.sub + "/" + f.name;
     m.base = std::move(base);

@@ -26,6 +26,9 @@ struct SnapshotOptions {
   // ones moved are \Recent in this snapshot (RFC 3501 §2.3.2: exactly one
   // session sees a message as recent, the one that moved it).
   bool claim_new = false;
+  // Without claiming, still show messages in new/ as \Recent (EXAMINE:
+  // §6.3.2 keeps it from taking \Recent away, not from seeing it).
+  bool peek_new = false;
   // Base names the caller's view holds: one missing from a listing is
   // listed again before it counts as gone, since a listing can miss a file
   // that another process renames at that moment.

@@ -87,6 +87,31 @@ std::vector<ListEntry> ListMatching(const std::vector<std::string>& folders, std
   return out;
 }
 
+std::vector<ListEntry> LsubMatching(const std::vector<std::string>& subscribed, std::string_view pattern) {
+  // In the order of the subscriptions; a parent where its first child is.
+  std::vector<ListEntry> out;
+  std::map<std::string, size_t> at;
+  auto add = [&](const std::string& name, bool own) {
+    auto [it, added] = at.emplace(name, out.size());
+    if (added) out.push_back({name, {}});
+    std::vector<std::string>& attrs = out[it->second].attributes;
+    // A parent subscribed in its own right is listed plainly.
+    if (own) attrs.clear();
+    else if (added) attrs.push_back("\\Noselect");
+  };
+  for (const std::string& s : subscribed) {
+    if (MatchListPattern(pattern, s)) {
+      add(s, true);
+      continue;
+    }
+    for (size_t dot = s.find(kSeparator); dot != std::string::npos; dot = s.find(kSeparator, dot + 1)) {
+      std::string parent = s.substr(0, dot);
+      if (MatchListPattern(pattern, parent)) add(parent, false);
+    }
+  }
+  return out;
+}
+
 Result<std::vector<std::string>> ListFolderNames(const std::string& maildir) {
   Result<std::vector<std::string>> entries = ListDir(maildir);
   if (!entries.ok()) return entries.error();

@@ -37,6 +37,12 @@ struct ListEntry {
 // `%` ends the pattern at its level. INBOX is always there.
 std::vector<ListEntry> ListMatching(const std::vector<std::string>& folders, std::string_view pattern);
 
+// The LSUB response entries for `pattern` over the subscribed names.
+// RFC 3501 §6.3.9: a parent that is not subscribed itself, whose
+// subscribed child the pattern does not reach (`%`), is listed as
+// \Noselect.
+std::vector<ListEntry> LsubMatching(const std::vector<std::string>& subscribed, std::string_view pattern);
+
 // The folder names in `maildir` (its ".Name" directories that are
 // Maildirs), unsorted. Blocks: worker threads only.
 Result<std::vector<std::string>> ListFolderNames(const std::string& maildir);

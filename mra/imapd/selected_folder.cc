@@ -19,6 +19,7 @@ Result<SelectedFolder> SelectedFolder::Open(std::string name, std::string dir, b
   if (!keywords.ok()) return keywords.error();
   SnapshotOptions options;
   options.claim_new = !read_only;
+  options.peek_new = read_only;
   Result<FolderSnapshot> snap = TakeSnapshot(dir, *uids, options);
   if (!snap.ok()) return snap.error();
   SelectedFolder f{std::move(name), std::move(dir), read_only, std::move(*uids), std::move(*keywords),
@@ -37,6 +38,7 @@ Result<std::string> SelectedFolder::Update(bool allow_expunge) {
   for (const ViewMessage& m : view.messages()) expected.insert(m.base);
   SnapshotOptions options;
   options.claim_new = !read_only;
+  options.peek_new = read_only;
   options.expected = &expected;
   Result<FolderSnapshot> snap = TakeSnapshot(dir, uids, options);
   if (!snap.ok()) return snap.error();

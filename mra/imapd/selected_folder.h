@@ -5,6 +5,7 @@
 // worker a live object.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -55,7 +56,9 @@ struct SelectedFolder {
 
   // The folder's HIGHESTMODSEQ (RFC 7162), 0 when it has no cache (then
   // SELECT says NOMODSEQ).
-  uint64_t highest_modseq() const { return cache ? cache->highest_modseq() : 0; }
+  // As SELECT and EXPUNGE report it: RFC 7162's mod-sequence-value is at
+  // least 1, so a folder that never changed says 1.
+  uint64_t highest_modseq() const { return cache ? std::max<uint64_t>(cache->highest_modseq(), 1) : 0; }
 
   // Gives the messages of a snapshot their modseqs and records what the
   // cache must remember (see selected_folder.cc). Blocks: worker threads.

@@ -78,8 +78,7 @@ void Session::List(const imap::Command& c) {
         if (lsub) {
           Result<std::vector<std::string>> subs = ReadSubscriptions(maildir);
           if (!subs.ok()) return void(*error = subs.error());
-          for (const std::string& s : *subs)
-            if (MatchListPattern(full, s)) entries.push_back({s, {}});
+          entries = LsubMatching(*subs, full);
         } else {
           Result<std::vector<std::string>> folders = ListFolderNames(maildir);
           if (!folders.ok()) return void(*error = folders.error());

@@ -10,9 +10,6 @@ contents (LF line ends on disk, CRLF on the wire).
 
 SEARCH is checked too; while imapd answers it `BAD Unknown command`, those
 tests skip, saying so.
-
-Tests marked `BUG (reported)` assert what the RFC asks where imapd does
-otherwise; they fail until imapd is fixed.
 """
 import imaplib
 import os
@@ -393,7 +390,6 @@ class ImaplibTest(ClientTestCase):
         m = self.imap("imaps")
         self.assertEqual(m.select("Trash"), ("OK", [b"0"]))
         # No UNSEEN line, UIDNEXT 1.
-        # BUG (reported): imapd says [HIGHESTMODSEQ 0] for an empty folder;
         # RFC 7162 section 7 makes the code's value a mod-sequence-value,
         # 1 or more (0, mod-sequence-valzer, is for STATUS only).
         self.assertReply(m, FLAGS, "* 0 EXISTS", "* 0 RECENT", PERMANENTFLAGS,
@@ -406,9 +402,7 @@ class ImaplibTest(ClientTestCase):
         self.assertReply(m, "TAG OK CREATE completed")
         self.assertTrue(os.path.isdir(os.path.join(self.maildir(BOB), ".INBOX.Lists", "cur")))
         self.assertEqual(m.list('""', "INBOX*")[0], "OK")
-        # BUG (reported): imapd always lists INBOX as \HasNoChildren; with
-        # INBOX.Lists there it has a child (RFC 3348 section 4, CHILDREN is
-        # advertised).
+        # With INBOX.Lists there INBOX has a child (RFC 3348 section 4).
         self.assertReply(m, r'* LIST (\HasChildren) "." INBOX', r'* LIST (\HasNoChildren) "." INBOX.Lists',
                          "TAG OK LIST completed")
 
@@ -423,8 +417,8 @@ class ImaplibTest(ClientTestCase):
         m.take()
         self.assertEqual(m.select("INBOX", readonly=True), ("OK", [b"3"]))
         got = m.take().decode()
-        # BUG (reported): imapd says "* 0 RECENT" after EXAMINE of a folder
-        # whose new/ holds two messages that no session has seen.
+        # The two messages in new/ that no session has seen are recent to
+        # the EXAMINE session too (RFC 3501 section 6.3.2).
         self.assertIn("\r\n* 2 RECENT\r\n", got)
         # EXAMINE moves nothing out of new/ (man/imapd.8).
         self.assertEqual(self.folder_files()["new"], [os.path.basename(self.paths[0]), os.path.basename(self.paths[2])])
@@ -539,9 +533,8 @@ class ImaplibTest(ClientTestCase):
         self.assertEqual(m.lsub('""', "*"), ("OK", [b'() "." INBOX', b'() "." Entw&APw-rfe', b'() "." Not.there']))
         self.assertReply(m, '* LSUB () "." INBOX', '* LSUB () "." Entw&APw-rfe', '* LSUB () "." Not.there',
                          "TAG OK LSUB completed")
-        # BUG (reported): "Not.there" is subscribed, "Not" is not; RFC 3501
-        # section 6.3.9 says LSUB with % MUST return "Not" flagged \Noselect.
-        # imapd leaves it out.
+        # "Not.there" is subscribed, "Not" is not; RFC 3501 section 6.3.9
+        # says LSUB with % MUST return "Not" flagged \Noselect.
         self.assertEqual(m.lsub('""', "%"), ("OK", [b'() "." INBOX', b'() "." Entw&APw-rfe', b'(\\Noselect) "." Not']))
         self.assertReply(m, '* LSUB () "." INBOX', '* LSUB () "." Entw&APw-rfe', r'* LSUB (\Noselect) "." Not',
                          "TAG OK LSUB completed")

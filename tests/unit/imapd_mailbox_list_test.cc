@@ -72,6 +72,15 @@ TEST(ImapdList, AttributesAndImpliedParents) {
   EXPECT_EQ(Show(ListMatching(folders, "nothing")), "");
 }
 
+TEST(ImapdList, LsubShowsAnUnsubscribedParentWherePercentStops) {
+  std::vector<std::string> subs = {"Not.there", "Lists", "Lists.debian", "Sent"};
+  EXPECT_EQ(Show(LsubMatching(subs, "%")), "(\\Noselect) Not\n() Lists\n() Sent\n");
+  EXPECT_EQ(Show(LsubMatching(subs, "*")), "() Not.there\n() Lists\n() Lists.debian\n() Sent\n");
+  EXPECT_EQ(Show(LsubMatching({"a.b", "a"}, "%")), "() a\n");
+  EXPECT_EQ(Show(LsubMatching(subs, "Lists.%")), "() Lists.debian\n");
+  EXPECT_EQ(Show(LsubMatching(subs, "x%")), "");
+}
+
 TEST(ImapdList, InboxHasChildrenWhenFoldersLiveUnderIt) {
   EXPECT_EQ(Show(ListMatching({"Inbox.work", "INBOXES"}, "*")),
             "(\\HasChildren) INBOX\n(\\HasNoChildren) INBOXES\n(\\HasNoChildren) Inbox.work\n");
