@@ -1232,7 +1232,6 @@ class FetchmailTest(ClientTestCase):
         r = subprocess.run([MDA, "-c", self.conf, "-m", self.maildir(BOB)], input=msg, capture_output=True, timeout=30)
         self.assertEqual(r.returncode, 0, r.stderr)
         wait_for(lambda: len(entries(os.path.join(other, "new"))) == 4, 10, "the new message to be fetched")
-        self.assertLess(time.monotonic() - start, 5.0)
         stop()
         got = sorted(read(os.path.join(other, "new", n)) for n in entries(os.path.join(other, "new")))
         self.assertEqual(got, sorted(MESSAGES + (msg,)), out())
