@@ -5,12 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <ctime>
 #include <memory>
 
 #include "tests/unit/imapd_corpus.h"
 #include "tests/unit/imapd_search_helpers.h"
+#include "tests/unit/time_zone.h"
 
 namespace posthorn::imapd {
 namespace {
@@ -21,20 +20,9 @@ constexpr int64_t kInternal = 1700000000;
 class ImapdSearchMatch : public ::testing::Test {
  protected:
   void SetUp() override {
-    // BEFORE/ON/SINCE use the server's zone: pin it.
-    const char* tz = std::getenv("TZ");
-    had_tz_ = tz != nullptr;
-    saved_tz_ = tz ? tz : "";
-    ::setenv("TZ", "UTC", 1);
-    ::tzset();
     message_.uid = 7;
     message_.modseq = 500;
     keywords_ = {"Work", "$Forwarded"};
-  }
-  void TearDown() override {
-    if (had_tz_) ::setenv("TZ", saved_tz_.c_str(), 1);
-    else ::unsetenv("TZ");
-    ::tzset();
   }
   // The message the program sees: `wire`'s text, or none when empty.
   void Text(const std::string& wire) { text_ = std::make_unique<SearchText>(wire); }
@@ -57,8 +45,8 @@ class ImapdSearchMatch : public ::testing::Test {
   ViewMessage message_;
   std::vector<std::string> keywords_;
   std::unique_ptr<SearchText> text_;
-  std::string saved_tz_;
-  bool had_tz_ = false;
+  // BEFORE, ON and SINCE compare days in the server's zone: pin it.
+  testing::ScopedTimeZone tz_{"UTC"};
 };
 
 TEST_F(ImapdSearchMatch, FlagsAndKeywords) {
@@ -105,8 +93,7 @@ TEST_F(ImapdSearchMatch, InternalDateByDay) {
   EXPECT_FALSE(Matches("BEFORE 14-Nov-2023"));
   EXPECT_FALSE(Matches("SINCE 15-Nov-2023"));
   // The day is the server's: 22:13 UTC is the next day in Tokyo.
-  ::setenv("TZ", "Asia/Tokyo", 1);
-  ::tzset();
+  tz_.Set("Asia/Tokyo");
   EXPECT_TRUE(Matches("ON 15-Nov-2023"));
 }
 

@@ -2,14 +2,11 @@
 // ESEARCH's RETURN, CONDSTORE's MODSEQ, CHARSET, errors, messages gone
 // meanwhile, and a folder searched in several batches.
 #include <unistd.h>
-#include <utime.h>
 
-#include <cstdlib>
-#include <ctime>
-#include <fstream>
 #include <regex>
 
 #include "tests/unit/imapd_session_harness.h"
+#include "tests/unit/time_zone.h"
 
 namespace posthorn::imapd {
 namespace {
@@ -43,26 +40,8 @@ const char kCarol[] =
 
 class ImapdSearch : public ImapdSession {
  protected:
-  void SetUp() override {
-    ImapdSession::SetUp();
-    const char* tz = std::getenv("TZ");
-    had_tz_ = tz != nullptr;
-    saved_tz_ = tz ? tz : "";
-    ::setenv("TZ", "UTC", 1);
-    ::tzset();
-  }
-  void TearDown() override {
-    if (had_tz_) ::setenv("TZ", saved_tz_.c_str(), 1);
-    else ::unsetenv("TZ");
-    ::tzset();
-  }
   // A message file whose INTERNALDATE is `when`.
-  void Put(const std::string& rel, const std::string& text, time_t when = 1700000000) {
-    std::string path = host_.maildir + "/" + rel;
-    std::ofstream(path) << text;
-    struct utimbuf t{when, when};
-    ::utime(path.c_str(), &t);
-  }
+  void Put(const std::string& rel, const std::string& text, time_t when = 1700000000) { PutFile(rel, text, when); }
   // Messages 1-4 (UIDs 1-4): Ann seen, Björn flagged, Carol, and a recent one.
   void PutFour() {
     Put("cur/100.M1.h:2,S", kAnn, 1700000000);   // 14-Nov-2023
@@ -82,8 +61,8 @@ class ImapdSearch : public ImapdSession {
     for (int i = 0; i < nth && it != std::sregex_iterator(); ++i) ++it;
     return it == std::sregex_iterator() ? "none" : (*it)[1].str();
   }
-  std::string saved_tz_;
-  bool had_tz_ = false;
+  // BEFORE, ON and SINCE compare days in the server's zone: pin it.
+  testing::ScopedTimeZone tz_{"UTC"};
 };
 
 TEST_F(ImapdSearch, FlagsAndText) {
