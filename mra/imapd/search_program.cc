@@ -85,28 +85,46 @@ const Spec* Find(const Spec (&specs)[N], std::string_view name) {
   return nullptr;
 }
 
+// The arguments of one level (the command's, or a parenthesised list's)
+// and how far they have been read.
+struct Cursor {
+  Args args;
+  size_t i = 0;
+
+  bool done() const { return i >= args.size(); }
+};
+
 // Reads keys off the argument tree, counting them and their nesting.
 class Reader {
  public:
   explicit Reader(const SearchLimits& limits) : limits_(limits) {}
 
-  // Every element of `args` from `*i` on, as children of `all` (a kAnd).
-  bool Keys(Args args, size_t i, size_t depth, Key* all);
+  // Every key left at `c`, as children of `all` (a kAnd).
+  bool Keys(Cursor c, size_t depth, Key* all);
 
   bool modseq() const { return modseq_; }
   const std::string& error() const { return error_; }
 
  private:
-  // The key at args[*i], advancing *i past it and its operands.
-  bool Next(Args args, size_t* i, size_t depth, Key* out);
-  bool Named(const std::string& name, Args args, size_t* i, size_t depth, Key* out);
-  bool WithOperands(const std::string& name, Args args, size_t* i, Key* out);
-  bool Modseq(Args args, size_t* i, Key* out);
-  // The operand of key `name` (upper-cased) at args[*i], advancing *i;
-  // `what` names it for the error.
-  const imap::Arg* Operand(Args args, size_t* i, const std::string& name, const char* what);
-  bool String(Args args, size_t* i, const std::string& name, std::string* out);
-  bool Number(Args args, size_t* i, const std::string& name, uint64_t* out);
+  // The key at `c`, moving `c` past it and its operands.
+  bool Next(Cursor& c, size_t depth, Key* out);
+  bool Named(const std::string& name, Cursor& c, size_t depth, Key* out);
+  bool NotOr(bool is_not, Cursor& c, size_t depth, Key* out);
+  bool WithOperands(const std::string& name, Cursor& c, Key* out);
+  bool StringKey(const StringSpec& spec, Cursor& c, Key* out);
+  bool DateKey(const DateSpec& spec, Cursor& c, Key* out);
+  bool KeywordKey(bool set, Cursor& c, Key* out);
+  bool HeaderKey(Cursor& c, Key* out);
+  bool UidKey(Cursor& c, Key* out);
+  bool ModseqKey(Cursor& c, Key* out);
+  // The operand of key `name` (upper-cased) at `c`, moving on; `what`
+  // names it for the error.
+  const imap::Arg* Operand(Cursor& c, const std::string& name, const char* what);
+  bool String(Cursor& c, const std::string& name, std::string* out);
+  bool Number(Cursor& c, const std::string& name, uint64_t* out);
+  bool Deeper(size_t depth) {
+    return depth + 1 <= limits_.max_depth || Fail("Search keys nested too deeply");
+  }
   bool Fail(std::string why) {
     error_ = std::move(why);
     return false;
@@ -118,23 +136,23 @@ class Reader {
   std::string error_;
 };
 
-bool Reader::Keys(Args args, size_t i, size_t depth, Key* all) {
+bool Reader::Keys(Cursor c, size_t depth, Key* all) {
   all->kind = Key::Kind::kAnd;
-  while (i < args.size()) {
+  while (!c.done()) {
     Key k;
-    if (!Next(args, &i, depth, &k)) return false;
+    if (!Next(c, depth, &k)) return false;
     all->children.push_back(std::move(k));
   }
   return true;
 }
 
-bool Reader::Next(Args args, size_t* i, size_t depth, Key* out) {
-  const imap::Arg& a = args[(*i)++];
+bool Reader::Next(Cursor& c, size_t depth, Key* out) {
+  const imap::Arg& a = c.args[c.i++];
   if (++keys_ > limits_.max_keys) return Fail("Too many search keys");
   if (a.kind == ArgKind::kList) {
-    if (depth + 1 > limits_.max_depth) return Fail("Search keys nested too deeply");
+    if (!Deeper(depth)) return false;
     if (a.list.empty()) return Fail("Empty parenthesised search key list");
-    return Keys(a.list, 0, depth + 1, out);
+    return Keys(Cursor{a.list}, depth + 1, out);
   }
   if (a.kind != ArgKind::kAtom || a.text.empty()) return Fail("Search key expected, not a string");
   if (IsAsciiDigit(a.text[0]) || a.text[0] == '*') {
@@ -145,11 +163,11 @@ bool Reader::Next(Args args, size_t* i, size_t depth, Key* out) {
     return true;
   }
   std::string name = a.text;
-  for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return Named(name, args, i, depth, out);
+  for (char& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return Named(name, c, depth, out);
 }
 
-bool Reader::Named(const std::string& name, Args args, size_t* i, size_t depth, Key* out) {
+bool Reader::Named(const std::string& name, Cursor& c, size_t depth, Key* out) {
   if (const FlagSpec* f = Find(kFlagKeys, name)) {
     *out = f->set ? FlagKey(f->flag) : Not(FlagKey(f->flag));
     return true;
@@ -163,86 +181,99 @@ bool Reader::Named(const std::string& name, Args args, size_t* i, size_t depth, 
     out->children = {FlagKey(Key::Flag::kRecent), Not(FlagKey(Key::Flag::kSeen))};
     return true;
   }
-  bool is_not = name == "NOT", is_or = name == "OR";
-  if (!is_not && !is_or) return WithOperands(name, args, i, out);
-  if (depth + 1 > limits_.max_depth) return Fail("Search keys nested too deeply");
+  if (name == "NOT" || name == "OR") return NotOr(name == "NOT", c, depth, out);
+  return WithOperands(name, c, out);
+}
+
+bool Reader::NotOr(bool is_not, Cursor& c, size_t depth, Key* out) {
+  if (!Deeper(depth)) return false;
   *out = Make(is_not ? Key::Kind::kNot : Key::Kind::kOr);
   out->children.resize(is_not ? 1 : 2);
   for (Key& child : out->children) {
-    if (*i >= args.size()) return Fail(std::string(is_not ? "NOT needs a search key" : "OR needs two search keys"));
-    if (!Next(args, i, depth + 1, &child)) return false;
+    if (c.done()) return Fail(is_not ? "NOT needs a search key" : "OR needs two search keys");
+    if (!Next(c, depth + 1, &child)) return false;
   }
   return true;
 }
 
-bool Reader::WithOperands(const std::string& name, Args args, size_t* i, Key* out) {
-  if (const StringSpec* s = Find(kStringKeys, name)) {
-    *out = Make(s->kind);
-    out->field = s->field;
-    if (!String(args, i, name, &out->text)) return false;
-    out->text = FoldCase(out->text);
-    return true;
-  }
-  if (const DateSpec* d = Find(kDateKeys, name)) {
-    const imap::Arg* a = Operand(args, i, name, "a date (d-Mon-yyyy)");
-    if (!a) return false;
-    std::optional<std::string_view> text = imap::AsAstring(*a);  // date-text, quoted or not
-    std::optional<int64_t> day = text ? imap::ParseDate(*text) : std::nullopt;
-    if (!day) return Fail("Bad date " + a->text + " (d-Mon-yyyy expected)");
-    *out = Make(d->kind);
-    out->date_op = d->op;
-    out->day = *day;
-    return true;
-  }
+bool Reader::WithOperands(const std::string& name, Cursor& c, Key* out) {
+  if (const StringSpec* s = Find(kStringKeys, name)) return StringKey(*s, c, out);
+  if (const DateSpec* d = Find(kDateKeys, name)) return DateKey(*d, c, out);
   if (name == "LARGER" || name == "SMALLER") {
     *out = Make(name == "LARGER" ? Key::Kind::kLarger : Key::Kind::kSmaller);
-    return Number(args, i, name, &out->number);
+    return Number(c, name, &out->number);
   }
-  if (name == "KEYWORD" || name == "UNKEYWORD") {
-    const imap::Arg* a = Operand(args, i, name, "a keyword");
-    if (!a) return false;
-    if (a->kind != ArgKind::kAtom || a->text.starts_with("\\")) return Fail("Bad keyword " + a->text);
-    Key k = Make(Key::Kind::kKeyword);
-    k.text = a->text;
-    *out = name == "KEYWORD" ? std::move(k) : Not(std::move(k));
-    return true;
-  }
-  if (name == "HEADER") {
-    *out = Make(Key::Kind::kHeader);
-    if (!String(args, i, name, &out->field) || !String(args, i, name, &out->text)) return false;
-    if (out->field.empty()) return Fail("HEADER needs a field name");
-    out->text = FoldCase(out->text);
-    return true;
-  }
-  if (name == "UID") {
-    const imap::Arg* a = Operand(args, i, name, "a UID set");
-    if (!a) return false;
-    Result<imap::SequenceSet> set = a->kind == ArgKind::kAtom ? imap::SequenceSet::Parse(a->text)
-                                                               : Result<imap::SequenceSet>(Error{""});
-    if (!set.ok()) return Fail("Bad UID set " + a->text);
-    *out = Make(Key::Kind::kUid);
-    out->set = std::move(*set);
-    return true;
-  }
-  if (name == "MODSEQ") return Modseq(args, i, out);
+  if (name == "KEYWORD" || name == "UNKEYWORD") return KeywordKey(name == "KEYWORD", c, out);
+  if (name == "HEADER") return HeaderKey(c, out);
+  if (name == "UID") return UidKey(c, out);
+  if (name == "MODSEQ") return ModseqKey(c, out);
   return Fail("Unknown search key " + name);
+}
+
+bool Reader::StringKey(const StringSpec& spec, Cursor& c, Key* out) {
+  *out = Make(spec.kind);
+  out->field = spec.field;
+  if (!String(c, spec.name, &out->text)) return false;
+  out->text = FoldCase(out->text);
+  return true;
+}
+
+bool Reader::DateKey(const DateSpec& spec, Cursor& c, Key* out) {
+  const imap::Arg* a = Operand(c, spec.name, "a date (d-Mon-yyyy)");
+  if (!a) return false;
+  std::optional<std::string_view> text = imap::AsAstring(*a);  // date-text, quoted or not
+  std::optional<int64_t> day = text ? imap::ParseDate(*text) : std::nullopt;
+  if (!day) return Fail("Bad date " + a->text + " (d-Mon-yyyy expected)");
+  *out = Make(spec.kind);
+  out->date_op = spec.op;
+  out->day = *day;
+  return true;
+}
+
+bool Reader::KeywordKey(bool set, Cursor& c, Key* out) {
+  const imap::Arg* a = Operand(c, set ? "KEYWORD" : "UNKEYWORD", "a keyword");
+  if (!a) return false;
+  if (a->kind != ArgKind::kAtom || a->text.starts_with("\\")) return Fail("Bad keyword " + a->text);
+  Key k = Make(Key::Kind::kKeyword);
+  k.text = a->text;
+  *out = set ? std::move(k) : Not(std::move(k));
+  return true;
+}
+
+bool Reader::HeaderKey(Cursor& c, Key* out) {
+  *out = Make(Key::Kind::kHeader);
+  if (!String(c, "HEADER", &out->field) || !String(c, "HEADER", &out->text)) return false;
+  if (out->field.empty()) return Fail("HEADER needs a field name");
+  out->text = FoldCase(out->text);
+  return true;
+}
+
+bool Reader::UidKey(Cursor& c, Key* out) {
+  const imap::Arg* a = Operand(c, "UID", "a UID set");
+  if (!a) return false;
+  Result<imap::SequenceSet> set =
+      a->kind == ArgKind::kAtom ? imap::SequenceSet::Parse(a->text) : Result<imap::SequenceSet>(Error{""});
+  if (!set.ok()) return Fail("Bad UID set " + a->text);
+  *out = Make(Key::Kind::kUid);
+  out->set = std::move(*set);
+  return true;
 }
 
 // MODSEQ [entry-name entry-type-req] mod-sequence-valzer (RFC 7162 §3.1.5).
 // Flags here have no modseqs of their own, so the entry is checked and
 // then the message's modseq is compared, as §3.1.5 allows.
-bool Reader::Modseq(Args args, size_t* i, Key* out) {
-  const imap::Arg* a = Operand(args, i, "MODSEQ", "a modseq");
+bool Reader::ModseqKey(Cursor& c, Key* out) {
+  const imap::Arg* a = Operand(c, "MODSEQ", "a modseq");
   if (!a) return false;
   if (a->IsString()) {
     if (!StartsWithIgnoreCase(a->text, "/flags/") || a->text.size() == 7) return Fail("Bad MODSEQ entry name");
-    const imap::Arg* type = Operand(args, i, "MODSEQ", "an entry type");
+    const imap::Arg* type = Operand(c, "MODSEQ", "an entry type");
     if (!type) return false;
     if (type->kind != ArgKind::kAtom ||
         (!EqualsIgnoreCase(type->text, "priv") && !EqualsIgnoreCase(type->text, "shared") &&
          !EqualsIgnoreCase(type->text, "all")))
       return Fail("Bad MODSEQ entry type " + type->text);
-    a = Operand(args, i, "MODSEQ", "a modseq");
+    a = Operand(c, "MODSEQ", "a modseq");
     if (!a) return false;
   }
   *out = Make(Key::Kind::kModseq);
@@ -252,16 +283,16 @@ bool Reader::Modseq(Args args, size_t* i, Key* out) {
   return true;
 }
 
-const imap::Arg* Reader::Operand(Args args, size_t* i, const std::string& name, const char* what) {
-  if (*i >= args.size()) {
+const imap::Arg* Reader::Operand(Cursor& c, const std::string& name, const char* what) {
+  if (c.done()) {
     Fail(name + " needs " + what);
     return nullptr;
   }
-  return &args[(*i)++];
+  return &c.args[c.i++];
 }
 
-bool Reader::String(Args args, size_t* i, const std::string& name, std::string* out) {
-  const imap::Arg* a = Operand(args, i, name, "a string");
+bool Reader::String(Cursor& c, const std::string& name, std::string* out) {
+  const imap::Arg* a = Operand(c, name, "a string");
   if (!a) return false;
   std::optional<std::string_view> s = imap::AsAstring(*a);
   if (!s) return Fail("Bad string after " + name);
@@ -269,8 +300,8 @@ bool Reader::String(Args args, size_t* i, const std::string& name, std::string* 
   return true;
 }
 
-bool Reader::Number(Args args, size_t* i, const std::string& name, uint64_t* out) {
-  const imap::Arg* a = Operand(args, i, name, "a number");
+bool Reader::Number(Cursor& c, const std::string& name, uint64_t* out) {
+  const imap::Arg* a = Operand(c, name, "a number");
   if (!a) return false;
   // RFC 3501 §9 number: 32 bits.
   std::optional<uint64_t> n = a->kind == ArgKind::kAtom ? ParseUnsigned(a->text) : std::nullopt;
@@ -334,7 +365,7 @@ bool ParseSearchCommand(Args args, SearchCommand* out, SearchError* error, const
     return false;
   }
   Reader reader(limits);
-  if (!reader.Keys(args, i, 0, &out->program)) {
+  if (!reader.Keys(Cursor{args, i}, 0, &out->program)) {
     error->text = reader.error();
     return false;
   }
