@@ -61,4 +61,23 @@ std::optional<std::string> Base64Decode(std::string_view in) {
   return out;
 }
 
+std::string Base64DecodeLenient(std::string_view in) {
+  std::string out;
+  out.reserve(in.size() / 4 * 3);
+  uint32_t bits = 0;
+  int count = 0;
+  for (char c : in) {
+    if (c == '=') break;
+    int d = Value(c);
+    if (d < 0) continue;
+    bits = (bits << 6 | static_cast<uint32_t>(d)) & 0xffffff;
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out += static_cast<char>((bits >> count) & 0xff);
+    }
+  }
+  return out;
+}
+
 }  // namespace posthorn

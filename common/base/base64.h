@@ -13,5 +13,10 @@ std::string Base64Encode(std::string_view in);
 // nullopt on any character outside the alphabet, bad padding or a length
 // that is not a multiple of 4. "" decodes to "".
 std::optional<std::string> Base64Decode(std::string_view in);
+// As MIME bodies need it (RFC 2045 §6.8): characters outside the alphabet
+// (line breaks above all) are ignored, decoding stops at the first '=',
+// and a last incomplete group gives the whole octets it holds. Never
+// fails; only for reading text, never for checking it.
+std::string Base64DecodeLenient(std::string_view in);
 
 }  // namespace posthorn

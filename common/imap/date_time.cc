@@ -1,44 +1,12 @@
 #include "common/imap/date_time.h"
 
-#include <strings.h>
-
 #include <cstdio>
+
+#include "common/base/calendar.h"
 
 namespace posthorn::imap {
 
 namespace {
-
-constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-// Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's method).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
-}
-
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-unsigned DaysIn(int64_t y, unsigned m) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
-}
 
 // Reads exactly `n` digits at `*s` (advancing it).
 bool Digits(std::string_view* s, size_t n, unsigned* out) {
@@ -66,13 +34,11 @@ std::optional<int64_t> Day(std::string_view* s, bool padded) {
   if (padded && !s->empty() && s->front() == ' ') s->remove_prefix(1);
   if (!Digits(s, 2, &day) && !Digits(s, 1, &day)) return std::nullopt;
   if (!Expect(s, '-') || s->size() < 3) return std::nullopt;
-  unsigned month = 0;
-  for (unsigned i = 0; i < 12; ++i)
-    if (::strncasecmp(s->data(), kMonths[i], 3) == 0) month = i + 1;
+  unsigned month = MonthFromAbbreviation(s->substr(0, 3));
   if (month == 0) return std::nullopt;
   s->remove_prefix(3);
   if (!Expect(s, '-') || !Digits(s, 4, &year)) return std::nullopt;
-  if (day == 0 || day > DaysIn(year, month)) return std::nullopt;
+  if (day == 0 || day > DaysInMonth(year, month)) return std::nullopt;
   return DaysFromCivil(year, month, day);
 }
 
@@ -87,7 +53,7 @@ std::string FormatDateTime(int64_t when, int offset_minutes) {
   CivilFromDays(days, &y, &m, &d);
   int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%2u-%s-%04lld %02lld:%02lld:%02lld %c%02d%02d", d, kMonths[m - 1],
+  std::snprintf(buf, sizeof buf, "%2u-%s-%04lld %02lld:%02lld:%02lld %c%02d%02d", d, MonthAbbreviation(m),
                 static_cast<long long>(y), static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
                 static_cast<long long>(secs % 60), offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
   return buf;

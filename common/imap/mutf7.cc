@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/base/utf8.h"
+
 namespace posthorn::imap {
 
 namespace {
@@ -21,54 +23,18 @@ int Base64Value(char c) {
 
 constexpr bool IsPrintable(uint32_t c) { return c >= 0x20 && c <= 0x7e; }
 
-// The next code point of `s` from `*i` (RFC 3629 §4), or an error for
-// anything that is not the shortest form of a scalar value.
+// The next code point of `s` from `*i`, or why there is none.
 Result<uint32_t> NextCodePoint(std::string_view s, size_t* i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char b0 = byte(*i);
-  if (b0 < 0x80) {
-    ++*i;
-    return uint32_t{b0};
+  uint32_t cp = 0;
+  switch (posthorn::NextCodePoint(s, i, &cp)) {
+    case Utf8Status::kOk:
+      return cp;
+    case Utf8Status::kTruncated:
+      return Error{"Truncated UTF-8 in mailbox name"};
+    case Utf8Status::kInvalid:
+      break;
   }
-  size_t len;
-  uint32_t cp;
-  uint32_t min;
-  if (b0 >= 0xc2 && b0 <= 0xdf) {
-    len = 2, cp = b0 & 0x1f, min = 0x80;
-  } else if (b0 >= 0xe0 && b0 <= 0xef) {
-    len = 3, cp = b0 & 0x0f, min = 0x800;
-  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-    len = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    return Error{"Invalid UTF-8 in mailbox name"};
-  }
-  if (s.size() - *i < len) return Error{"Truncated UTF-8 in mailbox name"};
-  for (size_t k = 1; k < len; ++k) {
-    unsigned char b = byte(*i + k);
-    if ((b & 0xc0) != 0x80) return Error{"Invalid UTF-8 in mailbox name"};
-    cp = (cp << 6) | (b & 0x3f);
-  }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return Error{"Invalid UTF-8 in mailbox name"};
-  *i += len;
-  return cp;
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xc0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xe0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else {
-    out->push_back(static_cast<char>(0xf0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  }
+  return Error{"Invalid UTF-8 in mailbox name"};
 }
 
 // "&", the UTF-16 code units in modified BASE64, the last bits padded with

@@ -6,6 +6,7 @@
 #include "common/base/strings.h"
 #include "common/message/charset.h"
 #include "common/message/lex.h"
+#include "common/message/transfer_encoding.h"
 
 namespace posthorn::message {
 
@@ -20,35 +21,6 @@ struct Word {
   std::string_view charset;  // without an RFC 2231 "*language"
   std::string bytes;         // the text, Q or B decoded
 };
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-// RFC 2047 §4.2: '_' is a space, "=XX" a byte. A '=' without two hex
-// digits after it is kept as it is rather than losing the word.
-std::string DecodeQ(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '_') {
-      c = ' ';
-    } else if (c == '=' && i + 2 < text.size()) {
-      int hi = HexValue(text[i + 1]);
-      int lo = HexValue(text[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        c = static_cast<char>(hi * 16 + lo);
-        i += 2;
-      }
-    }
-    out.push_back(c);
-  }
-  return out;
-}
 
 // RFC 2047 §4.1 is base64 proper; senders that drop the padding are common
 // enough that we put it back. Anything else wrong leaves the word undecoded.
@@ -94,7 +66,7 @@ std::optional<Word> ParseWordAt(std::string_view text, size_t pos) {
   w.charset = w.charset.substr(0, w.charset.find('*'));
   if (w.charset.empty()) return std::nullopt;
   if (encoding == 'Q') {
-    w.bytes = DecodeQ(encoded);
+    w.bytes = DecodeQuotedPrintable(encoded, /*rfc2047_q=*/true);
   } else {
     auto bytes = DecodeB(encoded);
     if (!bytes) return std::nullopt;
@@ -209,6 +181,18 @@ std::string DecodeStructured(std::string_view value) {
   }
   DecodeRun(value.substr(chunk), true, &out);
   return out;
+}
+
+std::string DecodeField(std::string_view name, std::string_view value) {
+  static constexpr std::string_view kStructured[] = {
+      "From",        "Sender",        "Reply-To",      "To",          "Cc",          "Bcc",
+      "Resent-From", "Resent-Sender", "Resent-To",     "Resent-Cc",   "Resent-Bcc",  "Message-ID",
+      "In-Reply-To", "References",    "Resent-Message-ID", "Date",    "Resent-Date", "Received",
+      "Return-Path", "MIME-Version",
+  };
+  bool structured = StartsWithIgnoreCase(name, "Content-") && !EqualsIgnoreCase(name, "Content-Description");
+  for (std::string_view s : kStructured) structured = structured || EqualsIgnoreCase(name, s);
+  return structured ? DecodeStructured(value) : DecodeUnstructured(value);
 }
 
 }  // namespace posthorn::message

@@ -32,4 +32,11 @@ std::string DecodePhrase(std::string_view phrase);
 // quotes and brackets included; line breaks are unfolded.
 std::string DecodeStructured(std::string_view value);
 
+// The value of a field called `name` decoded as its kind allows: as
+// DecodeStructured for the structured fields of RFC 5322 §3.6 (addresses,
+// message identifiers, dates, trace fields) and of MIME (Content-* but
+// Content-Description), as DecodeUnstructured for every other field
+// (Subject, Comments, Content-Description, X-..., fields we do not know).
+std::string DecodeField(std::string_view name, std::string_view value);
+
 }  // namespace posthorn::message

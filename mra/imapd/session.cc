@@ -61,6 +61,7 @@ const Session::CommandSpec* Session::Find(std::string_view name) {
       {"EXPUNGE", kSel, &Session::Expunge},
       {"STORE", kSel, &Session::StoreSeq},
       {"FETCH", kSel, &Session::FetchSeq},
+      {"SEARCH", kSel, &Session::SearchSeq},
       {"COPY", kSel, &Session::CopySeq},
       {"MOVE", kSel, &Session::CopySeq},
       {"APPEND", kAuth | kSel, &Session::Append},
@@ -105,7 +106,7 @@ std::string Session::Capabilities() const {
     if (info_.tls_available && !info_.tls) caps += " STARTTLS";
     caps += LoginAllowed() ? " AUTH=PLAIN" : " LOGINDISABLED";
   } else {
-    caps += " ENABLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE IDLE UIDPLUS MOVE CONDSTORE QRESYNC";
+    caps += " ENABLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE IDLE UIDPLUS MOVE CONDSTORE QRESYNC ESEARCH";
   }
   return caps;
 }

@@ -9,8 +9,8 @@
 //   kAuthenticated     logged in: the mailbox commands (this file's sibling
 //                      session_mailbox.cc)
 //   kSelected          a folder selected: NOOP and CHECK report changes,
-//                      CLOSE, UNSELECT, EXPUNGE, STORE, FETCH, COPY, MOVE,
-//                      their UID forms, and IDLE (SEARCH is not built yet)
+//                      CLOSE, UNSELECT, EXPUNGE, SEARCH, STORE, FETCH,
+//                      COPY, MOVE, their UID forms, and IDLE
 //   kLogout            BYE sent; nothing more is read
 // Commands run one at a time: while the host works (TLS handshake, a
 // password check, the disk) nothing more is parsed, and pipelined input
@@ -145,6 +145,16 @@ class Session {
   void FetchSeq(const imap::Command& c) { Fetch(c, false); }
   // Runs the next batch of `job` off the loop, sends it, and goes on.
   void FetchBatch(std::shared_ptr<FetchJob> job);
+
+  // session_search.cc
+  struct SearchJob;
+  void Search(const imap::Command& c, bool uid);
+  void SearchSeq(const imap::Command& c) { Search(c, false); }
+  // Matches the next batch of `job` off the loop, and goes on; answers
+  // after the last.
+  void SearchBatch(std::shared_ptr<SearchJob> job);
+  // The untagged SEARCH, or ESEARCH when RETURN was given.
+  static std::string SearchResponse(const SearchJob& job);
 
   // session_copy.cc
   void Copy(const imap::Command& c, bool uid, bool move);

@@ -132,6 +132,7 @@ void Session::Uid(const imap::Command& c) {
   for (char& ch : inner.name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   if (inner.name == "STORE") return Store(inner, true);
   if (inner.name == "FETCH") return Fetch(inner, true);
+  if (inner.name == "SEARCH") return Search(inner, true);
   if (inner.name == "COPY" || inner.name == "MOVE") return Copy(inner, true, inner.name == "MOVE");
   if (inner.name == "EXPUNGE") return UidExpunge(inner);
   Bad(c.tag, "UID " + inner.name + " is not supported");

@@ -10,6 +10,7 @@
 
 #include "common/base/io.h"
 #include "tests/unit/imapd_session_harness.h"
+#include "tests/unit/time_zone.h"
 
 namespace posthorn::imapd {
 namespace {
@@ -23,25 +24,8 @@ const char kMessage[] =
 
 class ImapdFetch : public ImapdSession {
  protected:
-  void SetUp() override {
-    ImapdSession::SetUp();
-    // INTERNALDATE is shown in the server's zone: pin it.
-    const char* tz = std::getenv("TZ");
-    saved_tz_ = tz ? tz : "";
-    had_tz_ = tz != nullptr;
-    ::setenv("TZ", "UTC", 1);
-    ::tzset();
-  }
-  void TearDown() override {
-    if (had_tz_) ::setenv("TZ", saved_tz_.c_str(), 1);
-    else ::unsetenv("TZ");
-    ::tzset();
-  }
   void Put(const std::string& rel, const std::string& text = kMessage) {
-    std::string path = host_.maildir + "/" + rel;
-    std::ofstream(path) << text;
-    struct utimbuf t{1700000000, 1700000000};  // 2023-11-14 22:13:20 UTC
-    ::utime(path.c_str(), &t);
+    PutFile(rel, text, 1700000000);  // 2023-11-14 22:13:20 UTC
   }
   bool Exists(const std::string& rel) { return ::access((host_.maildir + "/" + rel).c_str(), F_OK) == 0; }
   void Select(const std::string& how = "SELECT") {
@@ -49,8 +33,8 @@ class ImapdFetch : public ImapdSession {
     LogIn();
     ASSERT_NE(Talk("s " + how + " INBOX\r\n").find("s OK"), std::string::npos);
   }
-  std::string saved_tz_;
-  bool had_tz_ = false;
+  // INTERNALDATE is shown in the server's zone: pin it.
+  testing::ScopedTimeZone tz_{"UTC"};
 };
 
 TEST_F(ImapdFetch, ItemsFromTheViewAndTheName) {

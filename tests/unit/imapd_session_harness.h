@@ -3,6 +3,10 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <utime.h>
+
+#include <ctime>
+#include <fstream>
 
 #include <memory>
 #include <optional>
@@ -62,6 +66,14 @@ class ImapdSession : public ::testing::Test {
     return host_.sent;
   }
   void LogIn() { ASSERT_EQ(Talk("l LOGIN bob@example.org secret\r\n").substr(0, 5), "l OK "); }
+  // Writes the message file `rel` (e.g. "cur/100.M1.h:2,S") of the
+  // user's INBOX, with `mtime` (its INTERNALDATE).
+  void PutFile(const std::string& rel, const std::string& text, time_t mtime) {
+    std::string path = host_.maildir + "/" + rel;
+    std::ofstream(path) << text;
+    struct utimbuf t{mtime, mtime};
+    ::utime(path.c_str(), &t);
+  }
 
   testing::TempDir dir_;
   Settings settings_;

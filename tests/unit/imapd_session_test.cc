@@ -24,7 +24,7 @@ TEST_F(ImapdSession, GreetingAndCapabilitiesFollowTlsAndLogin) {
   session_->OnTlsStarted();
   EXPECT_EQ(Talk("e CAPABILITY\r\n"), "* CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID AUTH=PLAIN\r\ne OK Capability completed\r\n");
   EXPECT_EQ(Talk("f LOGIN bob@example.org secret\r\n"),
-            "f OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE IDLE UIDPLUS MOVE CONDSTORE QRESYNC] Logged in\r\n");
+            "f OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE IDLE UIDPLUS MOVE CONDSTORE QRESYNC ESEARCH] Logged in\r\n");
   EXPECT_EQ(session_->state(), Session::State::kAuthenticated);
   EXPECT_EQ(Talk("g STARTTLS\r\n"), "g BAD STARTTLS is not valid in this state\r\n");
 }
