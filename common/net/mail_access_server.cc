@@ -14,6 +14,7 @@
 #include "common/base/strings.h"
 #include "common/log/log.h"
 #include "common/maildir/location.h"
+#include "common/net/cidr.h"
 #include "common/net/listen_spec.h"
 
 namespace posthorn::net {
@@ -94,6 +95,27 @@ void MailAccessServer::CheckLogin(const std::string& peer, const std::string& us
         out->maildir = maildir::ExpandTemplate(settings->maildir, *a);
       },
       [out, done = std::move(done)] { done(false, std::move(*out)); });
+}
+
+Result<Connection::Options> MailAccessServer::ClientOptions(bool implicit_tls, uint64_t idle_timeout) const {
+  Connection::Options options;
+  if (implicit_tls) {
+    // Never serve 993 or 995 in cleartext, even if a reload lost the
+    // certificate: that would take passwords in the clear.
+    if (!tls_) return Error{"no TLS certificate for an implicit-TLS listener"};
+    options.implicit_tls = tls_;
+  }
+  options.read_timeout = std::chrono::seconds(idle_timeout);
+  return options;
+}
+
+config::ClientSecurity MailAccessServer::ClientSecurity(const std::string& peer, bool implicit_tls) const {
+  config::ClientSecurity info;
+  info.client_addr = peer;
+  info.tls = implicit_tls;
+  info.tls_available = tls_ != nullptr;
+  info.loopback = IsLoopback(peer);
+  return info;
 }
 
 void MailAccessServer::LoginFailed(const std::string& peer) { failures_.Failed(peer, ::time(nullptr)); }

@@ -17,6 +17,7 @@
 #include "common/base/background.h"
 #include "common/config/config.h"
 #include "common/config/mail_access.h"
+#include "common/net/connection.h"
 #include "common/net/daemon.h"
 #include "common/net/event.h"
 #include "common/net/event_loop.h"
@@ -70,6 +71,11 @@ class MailAccessServer {
   // `done` must find out for itself whether its client still exists.
   void CheckLogin(const std::string& peer, const std::string& user, const std::string& password,
                   std::function<void(bool blocked, MailLogin login)> done);
+  // A new client's connection options: TLS from the first byte on an
+  // implicit-TLS listener, and the idle timeout.
+  Result<Connection::Options> ClientOptions(bool implicit_tls, uint64_t idle_timeout) const;
+  // What a new client's session knows of its connection.
+  config::ClientSecurity ClientSecurity(const std::string& peer, bool implicit_tls) const;
   // A failed login from `peer`, for the per-address limit.
   void LoginFailed(const std::string& peer);
   // A client is finished: forget it (on a later loop turn).
@@ -113,6 +119,13 @@ class MailAccessServer {
   Timer stop_timer_;
   bool stopping_ = false;
 };
+
+// ReadSettings() for a daemon whose LoadSettings gives `S`.
+template <typename S>
+Result<std::shared_ptr<const config::MailAccessSettings>> ShareSettings(Result<S> settings) {
+  if (!settings.ok()) return settings.error();
+  return std::shared_ptr<const config::MailAccessSettings>(std::make_shared<const S>(std::move(settings).value()));
+}
 
 // The whole of pop3d's and imapd's main(): `-c FILE` and `-f`, logging,
 // the configuration, Run(); the exit status is sysexits(3).

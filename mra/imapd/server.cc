@@ -13,9 +13,7 @@ Server::Server(std::string config_path, config::Config config)
 Server::~Server() { clients_.clear(); }
 
 Result<std::shared_ptr<const config::MailAccessSettings>> Server::ReadSettings(const config::Config& config) {
-  Result<Settings> s = LoadSettings(config);
-  if (!s.ok()) return s.error();
-  return std::shared_ptr<const config::MailAccessSettings>(std::make_shared<const Settings>(std::move(s).value()));
+  return net::ShareSettings(LoadSettings(config));
 }
 
 std::unique_ptr<net::MailAccessClient> Server::NewClient(const std::string& peer) {

@@ -35,14 +35,8 @@ Client::~Client() {
 
 Status Client::Start(UniqueFd fd, uint16_t port, bool implicit_tls, const std::string& refuse) {
   settings_ = server_.settings();
-  net::Connection::Options options;
-  if (implicit_tls) {
-    // Never serve port 995 in cleartext, even if a reload lost the
-    // certificate: that would take passwords in the clear.
-    if (!server_.tls()) return Error{"no TLS certificate for an implicit-TLS listener"};
-    options.implicit_tls = server_.tls();
-  }
-  options.read_timeout = std::chrono::seconds(settings_->idle_timeout);
+  Result<net::Connection::Options> options = server_.ClientOptions(implicit_tls, settings_->idle_timeout);
+  if (!options.ok()) return options.error();
   net::Connection::Handlers h;
   h.on_read = [this](evbuffer* in) { OnRead(in); };
   h.on_tls_ready = [this] {
@@ -68,15 +62,10 @@ Status Client::Start(UniqueFd fd, uint16_t port, bool implicit_tls, const std::s
   };
   h.on_closed = [this](net::Connection::CloseReason, const std::string&) { Finish(); };
   Result<std::unique_ptr<net::Connection>> c =
-      net::Connection::Create(server_.loop(), std::move(fd), peer_, port, options, std::move(h));
+      net::Connection::Create(server_.loop(), std::move(fd), peer_, port, *options, std::move(h));
   if (!c.ok()) return c.error();
   conn_ = std::move(c).value();
-  SessionInfo info;
-  info.client_addr = peer_;
-  info.tls = implicit_tls;
-  info.tls_available = server_.tls() != nullptr;
-  info.loopback = net::IsLoopback(peer_);
-  session_ = std::make_unique<Session>(*settings_, info, this);
+  session_ = std::make_unique<Session>(*settings_, server_.ClientSecurity(peer_, implicit_tls), this);
   log::Info("connect from unknown[%s]", peer_.c_str());
   session_->Start(refuse);
   return Status::Ok();
