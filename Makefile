@@ -163,12 +163,13 @@ bench: all
 	@POSTHORN_BIN=$(abspath $(BUILD)/bin) tests/bench/mda_bench.sh
 	@POSTHORN_BIN=$(abspath $(BUILD)/bin) tests/bench/smtpd_bench.sh
 	@POSTHORN_BIN=$(abspath $(BUILD)/bin) tests/bench/pop3d_bench.sh
+	@POSTHORN_BIN=$(abspath $(BUILD)/bin) tests/bench/imapd_bench.sh
 
 # ---- dependencies --------------------------------------------------------
 # Debian 12 packages for the build, the tests and the benchmarks.
 DEB_PKGS := g++ make pkg-config libssl-dev libevent-dev libc-ares-dev \
 	libgtest-dev libcrypt-dev zlib1g-dev python3 mandoc whois mblaze maildrop openssl time \
-	swaks libnet-ssleay-perl curl fetchmail
+	swaks libnet-ssleay-perl curl fetchmail dovecot-core dovecot-imapd
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \
