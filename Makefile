@@ -169,7 +169,7 @@ bench: all
 # Debian 12 packages for the build, the tests and the benchmarks.
 DEB_PKGS := g++ make pkg-config libssl-dev libevent-dev libc-ares-dev \
 	libgtest-dev libcrypt-dev zlib1g-dev python3 mandoc whois mblaze maildrop openssl time \
-	swaks libnet-ssleay-perl curl fetchmail dovecot-core dovecot-imapd
+	swaks libnet-ssleay-perl curl fetchmail dovecot-core dovecot-imapd dovecot-pop3d
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \
