@@ -325,7 +325,8 @@ dv_version=-; has dovecot && dv_version=$(dovecot --version | awk '{print $1}')
 echo "imapd vs Dovecot $dv_version: $nmsgs messages ($mb MB) in INBOX, into $work" \
      "($(df -T "$work" | awk 'NR==2{print $2}'), $(nproc) CPUs, load average $(cut -d' ' -f1 /proc/loadavg) before);" \
      "timings are the median of $rounds sessions, the servers taking turns to go first"
-echo "cold: the server has never opened the folder (no index or cache files), the messages are in the page cache"
+echo "cold: the server has never opened the folder (no index or cache files), the messages are in the page cache;" \
+     "fs.inotify.max_user_instances is $(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo unknown)"
 
 order_of() {  # round: alternate who goes first
   if [ $(($1 % 2)) = 1 ]; then echo "$servers"; else echo "$servers" | awk '{for (i = NF; i; i--) printf "%s ", $i}'; fi
