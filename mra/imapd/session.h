@@ -110,7 +110,9 @@ class Session {
   void SaslResponse(std::string_view line);
   void Id(const imap::Command& c);
   void Enable(const imap::Command& c);
-  void StartLogin(const std::string& tag, const std::string& user, const std::string& password);
+  // `method` (LOGIN, PLAIN) is for the log.
+  void StartLogin(const std::string& tag, std::string_view method, const std::string& user,
+                  const std::string& password);
 
   // session_mailbox.cc
   void Namespace(const imap::Command& c);
@@ -191,6 +193,7 @@ class Session {
   bool idle_dirty_ = false;    // the folder changed while a push was running
   std::string pending_tag_;    // the command the host is working on
   std::string user_;
+  std::string login_method_;
   std::string maildir_;
   std::shared_ptr<SelectedFolder> selected_;
   bool condstore_ = false;  // RFC 7162: a CONDSTORE enabling command ran

@@ -53,7 +53,7 @@ void Session::Login(const imap::Command& c) {
   }
   if (!user || !password) return Bad(c.tag, "LOGIN takes a user name and a password");
   if (!LoginAllowed()) return Tagged(c.tag, "NO", "[PRIVACYREQUIRED] Use STARTTLS first");
-  StartLogin(c.tag, std::string(*user), std::string(*password));
+  StartLogin(c.tag, "LOGIN", std::string(*user), std::string(*password));
 }
 
 void Session::Authenticate(const imap::Command& c) {
@@ -77,27 +77,32 @@ void Session::SaslResponse(std::string_view line) {
   if (line == "*") return Bad(tag, "Authentication cancelled");
   Result<auth::Credentials> creds = auth::DecodePlain(line);
   if (!creds.ok()) return Bad(tag, "Bad PLAIN response: " + creds.message());
-  StartLogin(tag, creds->user, creds->password);
+  StartLogin(tag, "PLAIN", creds->user, creds->password);
 }
 
-void Session::StartLogin(const std::string& tag, const std::string& user, const std::string& password) {
+void Session::StartLogin(const std::string& tag, std::string_view method, const std::string& user,
+                         const std::string& password) {
   pending_tag_ = tag;
   user_ = user;
+  login_method_ = method;
   Wait();
   host_->Login(user, password, auth_failures_);
 }
 
 void Session::OnLogin(LoginOutcome outcome, const std::string& maildir) {
   std::string tag = pending_tag_;
+  // The lines an admin (or fail2ban) greps for, as pop3d writes them.
+  std::string what = "user=<" + user_ + ">, method=" + login_method_;
   switch (outcome) {
     case LoginOutcome::kOk:
       state_ = State::kAuthenticated;
       maildir_ = maildir;
       parser_.SetLimits(imap::Limits());
-      host_->Log("login: user=<" + user_ + ">, method=" + std::string(info_.tls ? "TLS" : "plaintext"));
+      host_->Log("login: " + what + ", tls=" + (info_.tls ? "yes" : "no"));
       Tagged(tag, "OK", "[CAPABILITY " + Capabilities() + "] Logged in");
       break;
     case LoginOutcome::kFailed:
+      host_->Log("login failed: " + what);
       ++auth_failures_;
       user_.clear();
       Tagged(tag, "NO", "[AUTHENTICATIONFAILED] Authentication failed");
@@ -107,13 +112,17 @@ void Session::OnLogin(LoginOutcome outcome, const std::string& maildir) {
       }
       break;
     case LoginOutcome::kMailboxError:
+      host_->Log("login refused: " + what + ", mailbox cannot be opened");
       user_.clear();
       Tagged(tag, "NO", "[UNAVAILABLE] Your mailbox cannot be opened; try again later");
       break;
     case LoginOutcome::kAddressLimited:
+      host_->Log("login refused: " + what + ", too many failures from this address");
       user_.clear();
       Tagged(tag, "NO", "[UNAVAILABLE] Too many failed logins from your address; try again later");
-      break;
+      // Nothing more this connection could try would be checked.
+      waiting_ = false;
+      return Bye("Too many failed logins from your address");
   }
   Resume();
 }

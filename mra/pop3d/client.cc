@@ -8,12 +8,9 @@
 #include <cerrno>
 #include <ctime>
 
-#include "common/address/address.h"
-#include "common/auth/password.h"
 #include "common/base/io.h"
 #include "common/base/strings.h"
 #include "common/log/log.h"
-#include "common/maildir/location.h"
 #include "common/net/cidr.h"
 #include "common/net/daemon.h"
 #include "mra/pop3d/server.h"
@@ -120,37 +117,20 @@ void Client::Finish() {
 void Client::Log(const std::string& line) { log::Info("%s", line.c_str()); }
 
 void Client::Login(const std::string& user, const std::string& password, int failures) {
-  if (server_.failures().Blocked(peer_, ::time(nullptr))) {
-    session_->OnLogin(LoginOutcome::kAddressLimited, {});
-    return AfterInput();
-  }
-  struct Checked {
-    bool ok = false;
-    std::string user;  // lower-cased, for the lock and the logs
-    Result<std::string> maildir = Error{"not checked"};
-  };
-  auto out = std::make_shared<Checked>();
   std::weak_ptr<bool> alive = alive_;
-  server_.auth_worker().Submit(
-      [out, user, password, passwd = server_.passwd(), settings = settings_] {
-        Result<Address> a = ParseAddress(user, {.allow_utf8 = true});
-        if (!a.ok() || !auth::Authenticate(*passwd, user, password)) return;
-        out->ok = true;
-        out->user = AsciiLower(a->ToString());
-        out->maildir = maildir::ExpandTemplate(settings->maildir, *a);
-      },
-      [this, alive, out, failures] {
-        if (alive.expired()) return;
-        if (!out->ok) return LoginFailed(failures);
-        if (!out->maildir.ok()) return LoginAnswer(LoginOutcome::kMailboxError, out->user + ": " + out->maildir.message());
-        if (!server_.Lock(out->user)) return LoginAnswer(LoginOutcome::kInUse, "");
-        locked_user_ = out->user;
-        OpenMaildrop(*out->maildir);
-      });
+  server_.CheckLogin(peer_, user, password, [this, alive, failures](bool blocked, net::MailLogin login) {
+    if (alive.expired()) return;
+    if (blocked) return LoginAnswer(LoginOutcome::kAddressLimited, "");
+    if (!login.ok) return LoginFailed(failures);
+    if (!login.maildir.ok()) return LoginAnswer(LoginOutcome::kMailboxError, login.user + ": " + login.maildir.message());
+    if (!server_.Lock(login.user)) return LoginAnswer(LoginOutcome::kInUse, "");
+    locked_user_ = login.user;
+    OpenMaildrop(*login.maildir);
+  });
 }
 
 void Client::LoginFailed(int failures) {
-  server_.failures().Failed(peer_, ::time(nullptr));
+  server_.LoginFailed(peer_);
   // Each failure costs the client a little more time.
   auth_delay_ = net::Timer(server_.loop(), [this] { LoginAnswer(LoginOutcome::kFailed, ""); });
   auth_delay_.Start(std::chrono::seconds(1 + failures));

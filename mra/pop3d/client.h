@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/net/connection.h"
+#include "common/net/mail_access_server.h"
 #include "common/net/event.h"
 #include "mra/pop3d/maildrop.h"
 #include "mra/pop3d/session.h"
@@ -18,15 +19,15 @@ namespace posthorn::pop3d {
 
 class Server;
 
-class Client : public SessionHost {
+class Client : public net::MailAccessClient, public SessionHost {
  public:
   Client(Server& server, std::string peer);
   ~Client() override;
-  // Wraps `fd` and greets (or refuses saying `refuse`).
-  Status Start(UniqueFd fd, uint16_t port, bool implicit_tls, const std::string& refuse);
-  const std::string& peer() const { return peer_; }
+  // MailAccessClient
+  Status Start(UniqueFd fd, uint16_t port, bool implicit_tls, const std::string& refuse) override;
+  const std::string& peer() const override { return peer_; }
   // SIGTERM: say so and close, unless QUIT is being applied.
-  void Shutdown();
+  void Shutdown() override;
 
   // SessionHost
   void Send(std::string_view bytes) override;

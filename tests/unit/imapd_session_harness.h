@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,19 +21,22 @@ class Host : public SessionHost {
   std::string sent, maildir;
   bool closed = false, tls_started = false;
   std::vector<std::string> logins;  // "user:password"
+  std::string log;                  // the lines logged, each ended with \n
+  // When set, the answer to every login.
+  std::optional<LoginOutcome> outcome;
   void Send(std::string_view b) override { sent += b; }
   void StartTls() override { tls_started = true; }
   void Close() override { closed = true; }
   void Login(const std::string& user, const std::string& password, int) override {
     logins.push_back(user + ":" + password);
     bool ok = user == "bob@example.org" && password == "secret";
-    session->OnLogin(ok ? LoginOutcome::kOk : LoginOutcome::kFailed, maildir);
+    session->OnLogin(outcome.value_or(ok ? LoginOutcome::kOk : LoginOutcome::kFailed), maildir);
   }
   void Run(std::function<void()> work, std::function<void()> done) override {
     work();
     done();
   }
-  void Log(const std::string&) override {}
+  void Log(const std::string& line) override { log += line + "\n"; }
   void Watch(const std::string& dir) override { watching = dir; }
   void StopWatching() override { watching.clear(); }
   std::string watching;  // the folder IDLE watches, "" when none

@@ -45,6 +45,34 @@ TEST_F(ImapdSession, FailedLoginsAreCountedThenTheSessionEnds) {
   EXPECT_TRUE(host_.closed);
 }
 
+TEST_F(ImapdSession, LoginOutcomesAreLoggedTheWayPop3dLogsThem) {
+  Open();
+  Talk("a LOGIN bob@example.org wrong\r\n");
+  std::string plain = Base64Encode(std::string("\0bob@example.org\0secret", 23));
+  Talk("b AUTHENTICATE PLAIN " + plain + "\r\n");
+  EXPECT_EQ(host_.log,
+            "login failed: user=<bob@example.org>, method=LOGIN\n"
+            "login: user=<bob@example.org>, method=PLAIN, tls=yes\n");
+  Open();
+  host_.log.clear();
+  host_.outcome = LoginOutcome::kMailboxError;
+  EXPECT_EQ(Talk("c LOGIN bob@example.org secret\r\n"),
+            "c NO [UNAVAILABLE] Your mailbox cannot be opened; try again later\r\n");
+  EXPECT_EQ(host_.log, "login refused: user=<bob@example.org>, method=LOGIN, mailbox cannot be opened\n");
+  EXPECT_FALSE(host_.closed);
+}
+
+TEST_F(ImapdSession, AnAddressOverItsFailureLimitIsSentAway) {
+  Open();
+  host_.outcome = LoginOutcome::kAddressLimited;
+  EXPECT_EQ(Talk("a LOGIN bob@example.org secret\r\n"),
+            "a NO [UNAVAILABLE] Too many failed logins from your address; try again later\r\n"
+            "* BYE Too many failed logins from your address\r\n");
+  EXPECT_TRUE(host_.closed);
+  EXPECT_EQ(host_.log,
+            "login refused: user=<bob@example.org>, method=LOGIN, too many failures from this address\n");
+}
+
 TEST_F(ImapdSession, AuthenticatePlainWithAndWithoutInitialResponse) {
   Open();
   std::string plain = Base64Encode(std::string("\0bob@example.org\0secret", 23));
