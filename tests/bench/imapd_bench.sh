@@ -45,8 +45,8 @@
 #                           divided among the processes that map it, so
 #                           shared libraries and index mmaps count once);
 #                           "per session" is the growth over the same sum
-#                           just before the first session, divided by the
-#                           sessions. Then one new message is dropped into
+#                           just before the first session (each server is
+#                           restarted before this), divided by the sessions. Then one new message is dropped into
 #                           each idle user's Maildir, and the time until every
 #                           session heard "* N EXISTS" is measured.
 #                           IMAP_BENCH_IDLE_MAILBOX says whose INBOX the
@@ -208,10 +208,14 @@ max_connections = $((nidle + 100))
 max_connections_per_client = $((nidle + 100))
 EOF
   chmod 644 "$ph/posthorn.conf"
-  # The log goes through a pipe, as to journald under systemd.
-  env -u POSTHORN_CONF "$bin/imapd" -c "$ph/posthorn.conf" -f < /dev/null > >(cat > "$ph/imapd.log") 2>&1 &
-  ph_pid=$!
 fi
+# shellcheck disable=SC2317  # called as start_$server
+start_posthorn() {
+  # The log goes through a pipe, as to journald under systemd.
+  env -u POSTHORN_CONF "$bin/imapd" -c "$ph/posthorn.conf" -f < /dev/null > >(cat >> "$ph/imapd.log") 2>&1 &
+  ph_pid=$!
+  wait_listen "$ph_port" imapd "* OK" "$ph_pid" || { tail -20 "$ph/imapd.log"; exit 1; }
+}
 
 # --- Dovecot ------------------------------------------------------------------
 if has dovecot; then
@@ -252,16 +256,14 @@ service imap {
   process_limit = $((nidle + 100))
 }
 EOF
-  dovecot -F -c "$dv/dovecot.conf" < /dev/null > "$dv/start.log" 2>&1 &
+fi
+# shellcheck disable=SC2317  # called as start_$server
+start_dovecot() {
+  dovecot -F -c "$dv/dovecot.conf" < /dev/null >> "$dv/start.log" 2>&1 &
   dv_pid=$!
-fi
-
-if has posthorn; then
-  wait_listen "$ph_port" imapd "* OK" "$ph_pid" || { tail -20 "$ph/imapd.log"; exit 1; }
-fi
-if has dovecot; then
   wait_listen "$dv_port" dovecot "* OK" "$dv_pid" || { tail -20 "$dv/start.log" "$dv/dovecot.log" 2>/dev/null; exit 1; }
-fi
+}
+for server in $servers; do "start_$server"; done
 
 # --- measuring ----------------------------------------------------------------
 port_of() { case $1 in posthorn) echo "$ph_port" ;; dovecot) echo "$dv_port" ;; esac; }
@@ -370,6 +372,10 @@ if [ "$nidle" -gt 0 ]; then
     what="all c1's INBOX of $nmsgs messages"
   fi
   for server in $servers; do
+    # A server started afresh, so that memory freed by the FETCHes above
+    # and kept for reuse does not hide what the sessions take.
+    if [ "$server" = posthorn ]; then stop_pid "$ph_pid"; else stop_pid "$dv_pid"; fi
+    "start_$server"
     sleep 1
     run "$server" idle --users "$list" --count "$nidle" --tree "$(pid_of "$server")" \
         --deliver "$work/$server/mail/example.org/%n" --uid "$(id -u nobody)" --gid "$(id -g nobody)"
