@@ -59,7 +59,10 @@
 # Timings are the median of IMAP_BENCH_ROUNDS (3) sessions per server, the
 # servers taking turns to go first; the IDLE figures are one run each.
 # The ratio is posthorn/dovecot: below 1 posthorn is faster (ms, s) or
-# smaller (KB); for "notified" counts, 1 is both the same.
+# smaller (KB); for the counts, 1 is both the same. A figure reads
+# "failed" when the server refused the command or answered it wrong, and
+# "error" when the session broke before it; either way the server's words
+# are printed and the run exits 1 at the end, every figure printed.
 #
 # What each server does, with default settings otherwise:
 #   Dovecot keeps dovecot-uidlist, dovecot.index, dovecot.index.log and
