@@ -73,7 +73,7 @@ FUZZ_RUNS ?= 20000
 
 MANPAGES := $(wildcard man/*.[1-8])
 
-.PHONY: demo demo-stop all check unit integration fuzz-smoke fuzz manlint install clean deps deps-check bench help
+.PHONY: bench-deps demo demo-stop all check unit integration fuzz-smoke fuzz manlint install clean deps deps-check bench help
 .DEFAULT_GOAL := all
 
 all: $(BINS) $(BUILD)/bin/mailq
@@ -159,16 +159,21 @@ demo: deps-check
 demo-stop:
 	@contrib/demo.sh $(BUILD)/bin stop
 
-bench: all
+bench: all bench-deps
 	@POSTHORN_BIN=$(abspath $(BUILD)/bin) tests/bench/mda_bench.sh
 	@POSTHORN_BIN=$(abspath $(BUILD)/bin) tests/bench/smtpd_bench.sh
 	@POSTHORN_BIN=$(abspath $(BUILD)/bin) tests/bench/pop3d_bench.sh
+	@POSTHORN_BIN=$(abspath $(BUILD)/bin) tests/bench/imapd_bench.sh
 
 # ---- dependencies --------------------------------------------------------
-# Debian 12 packages for the build, the tests and the benchmarks.
+# Debian 12 packages for the build and the tests.
 DEB_PKGS := g++ make pkg-config libssl-dev libevent-dev libc-ares-dev \
 	libgtest-dev libcrypt-dev zlib1g-dev python3 mandoc whois mblaze maildrop openssl time \
 	swaks libnet-ssleay-perl curl fetchmail mutt
+# The peers the benchmarks compare against: servers that start as system
+# services when installed, so only `make bench` asks for them, never
+# `make check` on a developer's machine.
+BENCH_PKGS := dovecot-core dovecot-imapd dovecot-pop3d
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \
@@ -177,6 +182,9 @@ deps:
 	else \
 	  echo "run as root: apt-get install -y --no-install-recommends $(DEB_PKGS)"; exit 1; \
 	fi
+
+bench-deps:
+	@$(MAKE) --no-print-directory deps-check DEB_PKGS="$(BENCH_PKGS)"
 
 # Installs the packages only when one is missing, so `make check` works on a
 # fresh machine and costs nothing on a prepared one.
