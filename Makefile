@@ -11,18 +11,23 @@ MANDIR   := $(PREFIX)/share/man
 
 # Programs link libstdc++ statically: it saves a third of mda's start-up
 # (dynamic relocation of libstdc++), which every delivery pays.
+# Debug info is line tables only (-g1): enough for backtraces and
+# sanitizer reports, and a fifth of the compile time less; CXXFLAGS="-O2 -g"
+# for a gdb session. The sanitizer build is -O1, as ASan recommends: at
+# -O2 it compiles 2.4 times slower for no better reports.
 ifeq ($(SANITIZE),1)
 BUILD    ?= build/san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 PROG_LDFLAGS :=
+CXXFLAGS ?= -O1 -g1
 else
 BUILD    ?= build
 SANFLAGS :=
 PROG_LDFLAGS := -static-libstdc++ -static-libgcc
+CXXFLAGS ?= -O2 -g1
 endif
 
 PKGS_ALL := openssl libevent libevent_openssl libcares libxcrypt zlib
-CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++20 -Wall -Wextra -Wno-missing-field-initializers $(SANFLAGS)
 CPPFLAGS += -I. -MMD -MP
 LDFLAGS  += $(SANFLAGS)

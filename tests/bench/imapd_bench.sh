@@ -119,18 +119,10 @@ small_msgs=100
 
 has() { case " $servers " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 PATH=$PATH:/usr/sbin
-if has dovecot && { ! command -v dovecot >/dev/null || [ ! -x /usr/lib/dovecot/imap ]; }; then
-  echo "Dovecot's IMAP server is not installed:"
-  echo "  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends dovecot-core dovecot-imapd"
-  echo "  (then stop the system instance it starts: systemctl disable --now dovecot)"
-  exit 1
-fi
+has dovecot && require_dovecot imap
 if has posthorn && [ ! -x "$bin/imapd" ]; then echo "no $bin/imapd: run make first"; exit 1; fi
-[ "$(id -u)" = 0 ] || { echo "run as root: Dovecot's master runs as root"; exit 1; }
-for u in nobody dovecot dovenull; do
-  has dovecot || [ "$u" = nobody ] || continue
-  id "$u" >/dev/null 2>&1 || { echo "no user $u (Dovecot's packages create dovecot and dovenull)"; exit 1; }
-done
+[ "$(id -u)" = 0 ] || { echo "run as root: imapd switches to nobody"; exit 1; }
+id nobody >/dev/null 2>&1 || { echo "no user nobody"; exit 1; }
 case $idle_mailbox in small|big) ;; *) echo "IMAP_BENCH_IDLE_MAILBOX is small or big"; exit 1 ;; esac
 # Each idle session is a socket here and in the server, and a Dovecot
 # process holds a few descriptors of its master's.

@@ -66,3 +66,19 @@ for x in sys.argv[1:]:
     except ValueError: print(x); sys.exit()
 m = statistics.median(v)
 print('%.0f' % m if m >= 100 else '%.1f' % m if m >= 10 else '%.2f' % m)" "$@"; }
+
+# require_dovecot PROTOCOL (pop3, imap): Dovecot's server for PROTOCOL and
+# the users its processes run as, or what to install, and exit 1.
+require_dovecot() {
+  PATH=$PATH:/usr/sbin
+  if ! command -v dovecot >/dev/null || [ ! -x "/usr/lib/dovecot/$1" ]; then
+    echo "Dovecot's $1 server is not installed (make bench-deps installs it):"
+    echo "  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends dovecot-core dovecot-${1}d"
+    echo "  (then stop the system instance it starts: systemctl disable --now dovecot)"
+    exit 1
+  fi
+  [ "$(id -u)" = 0 ] || { echo "run as root: Dovecot's master runs as root"; exit 1; }
+  for u in dovecot dovenull; do
+    id "$u" >/dev/null 2>&1 || { echo "no user $u (Dovecot's packages create dovecot and dovenull)"; exit 1; }
+  done
+}

@@ -99,18 +99,9 @@ rounds=${BENCH_ROUNDS:-3}
 pipeline=${BENCH_PIPELINE:-32}
 password=bench
 
-PATH=$PATH:/usr/sbin
-if ! command -v dovecot >/dev/null || [ ! -x /usr/lib/dovecot/pop3 ]; then
-  echo "Dovecot's POP3 server is not installed:"
-  echo "  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends dovecot-core dovecot-pop3d"
-  echo "  (then stop the system instance it starts: systemctl disable --now dovecot)"
-  exit 1
-fi
+require_dovecot pop3
 if [ ! -x "$bin/pop3d" ]; then echo "no $bin/pop3d: run make first"; exit 1; fi
-[ "$(id -u)" = 0 ] || { echo "run as root: Dovecot's master runs as root"; exit 1; }
-for u in nobody dovecot dovenull; do
-  id "$u" >/dev/null 2>&1 || { echo "no user $u (Dovecot's packages create dovecot and dovenull)"; exit 1; }
-done
+id nobody >/dev/null 2>&1 || { echo "no user nobody"; exit 1; }
 [ "$nclients" -le 20 ] || { echo "BENCH_CLIENTS above 20 needs pop3d's max_connections_per_client raised"; exit 1; }
 
 work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/posthorn-pop3d-bench.XXXXXX")

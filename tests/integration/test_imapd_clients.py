@@ -1232,6 +1232,8 @@ class FetchmailTest(ClientTestCase):
         r = subprocess.run([MDA, "-c", self.conf, "-m", self.maildir(BOB)], input=msg, capture_output=True, timeout=30)
         self.assertEqual(r.returncode, 0, r.stderr)
         wait_for(lambda: len(entries(os.path.join(other, "new"))) == 4, 10, "the new message to be fetched")
+        # fetchmail deletes what it fetched (nokeep) after delivering it.
+        wait_for(lambda: self.folder_files() == {"new": [], "cur": []}, 10, "fetchmail to expunge it")
         stop()
         got = sorted(read(os.path.join(other, "new", n)) for n in entries(os.path.join(other, "new")))
         self.assertEqual(got, sorted(MESSAGES + (msg,)), out())
