@@ -809,11 +809,11 @@ class ImaplibTest(ClientTestCase):
         self.assertEqual(m.raw_line(), b"+ idling\r\n")
         time.sleep(0.2)
         msg = b"From: Carol <carol@example.net>\nSubject: while idling\n\nnews\n"
-        start = time.monotonic()
         r = subprocess.run([MDA, "-c", self.conf, "-m", self.maildir(BOB)], input=msg, capture_output=True, timeout=30)
         self.assertEqual(r.returncode, 0, r.stderr)
+        # Within the socket's 5 s: inotify makes it moments, but a loaded
+        # test machine must not fail on time.
         self.assertEqual(m.raw_line(), b"* 4 EXISTS\r\n")
-        self.assertLess(time.monotonic() - start, 2.0)
         # RFC 3501 section 7.3.2: RECENT follows; 1, 3 and the new one.
         self.assertEqual(m.raw_line(), b"* 3 RECENT\r\n")
         m.send(b"DONE\r\n")
@@ -1228,7 +1228,6 @@ class FetchmailTest(ClientTestCase):
         wait_for(lambda: len(entries(os.path.join(other, "new"))) == 3, 20, "the first poll")
         wait_for(lambda: "IMAP< + idling" in out(), 10, "fetchmail to idle")
         msg = b"From: Carol <carol@example.net>\nSubject: while fetchmail idles\n\nnews\n"
-        start = time.monotonic()
         r = subprocess.run([MDA, "-c", self.conf, "-m", self.maildir(BOB)], input=msg, capture_output=True, timeout=30)
         self.assertEqual(r.returncode, 0, r.stderr)
         wait_for(lambda: len(entries(os.path.join(other, "new"))) == 4, 10, "the new message to be fetched")

@@ -295,13 +295,13 @@ class ConcurrencyTest(ProtocolTestCase):
         self.select(b, 1, 0, 2, tag="sb")
         a.dialog("C: i1 IDLE\nS: + idling")
         self.mda(MSG2)
-        a.expect("* 2 EXISTS", "* 1 RECENT", timeout=2)
+        a.expect("* 2 EXISTS", "* 1 RECENT", timeout=5)
         b.dialog("""
             C: b1 STORE 1 FLAGS (\\Answered)
             S: * 1 FETCH (FLAGS (\\Answered))
             S: b1 OK STORE completed
         """)
-        a.expect("* 1 FETCH (UID 1 FLAGS (\\Answered))", timeout=2)
+        a.expect("* 1 FETCH (UID 1 FLAGS (\\Answered))", timeout=5)
         b.dialog("""
             C: b2 STORE 1 +FLAGS.SILENT (\\Deleted)
             S: b2 OK STORE completed
@@ -312,10 +312,10 @@ class ConcurrencyTest(ProtocolTestCase):
             S: b3 OK EXPUNGE completed
         """)
         # The \\Deleted may show before the expunge, if a looked in between.
-        line = a.line(timeout=2)
+        line = a.line(timeout=5)
         if line.startswith("* 1 FETCH"):
             self.assertEqual(line, "* 1 FETCH (UID 1 FLAGS (\\Answered \\Deleted))")
-            line = a.line(timeout=2)
+            line = a.line(timeout=5)
         self.assertEqual(line, "* 1 EXPUNGE")
         a.dialog("C: DONE\nS: i1 OK IDLE terminated")
 
