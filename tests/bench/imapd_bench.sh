@@ -133,24 +133,8 @@ if [ "$(ulimit -n)" -lt "$need_fds" ]; then
     { echo "open files limit $(ulimit -n) is too low for $nidle idle sessions"; exit 1; }
 fi
 
-work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/posthorn-imapd-bench.XXXXXX")
-chmod 755 "$work"   # imapd and Dovecot's processes run as other users
-ph=$work/posthorn
-dv=$work/dovecot
-ph_pid=
-dv_pid=
+bench_workdir imapd
 failed=0
-
-# shellcheck disable=SC2317  # run by the EXIT trap
-cleanup() {
-  stop_pid "$ph_pid"
-  stop_pid "$dv_pid"   # Dovecot's master stops its children
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-read -r ph_port dv_port < <(free_ports 2)
 
 # --- the mail -----------------------------------------------------------------
 t0=$(date +%s)

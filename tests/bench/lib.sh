@@ -82,3 +82,26 @@ require_dovecot() {
     id "$u" >/dev/null 2>&1 || { echo "no user $u (Dovecot's packages create dovecot and dovenull)"; exit 1; }
   done
 }
+
+# bench_workdir NAME: a work directory for the run (readable by the
+# servers' own users), `ph` and `dv` in it for posthorn and Dovecot, two
+# free ports `ph_port` and `dv_port`, and an EXIT trap that stops both
+# servers (`ph_pid`, `dv_pid`) and removes it all.
+bench_workdir() {
+  work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/posthorn-$1-bench.XXXXXX")
+  chmod 755 "$work"
+  ph=$work/posthorn
+  dv=$work/dovecot
+  ph_pid=
+  dv_pid=
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+  read -r ph_port dv_port < <(free_ports 2)
+}
+
+# shellcheck disable=SC2317  # run by the EXIT trap
+bench_cleanup() {
+  stop_pid "$ph_pid"
+  stop_pid "$dv_pid"   # Dovecot's master stops its children
+  rm -rf "$work"
+}

@@ -104,24 +104,8 @@ if [ ! -x "$bin/pop3d" ]; then echo "no $bin/pop3d: run make first"; exit 1; fi
 id nobody >/dev/null 2>&1 || { echo "no user nobody"; exit 1; }
 [ "$nclients" -le 20 ] || { echo "BENCH_CLIENTS above 20 needs pop3d's max_connections_per_client raised"; exit 1; }
 
-work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/posthorn-pop3d-bench.XXXXXX")
-chmod 755 "$work"   # pop3d and Dovecot's processes run as other users
-ph=$work/posthorn
-dv=$work/dovecot
-ph_pid=
-dv_pid=
+bench_workdir pop3d
 load_failed=0
-
-# shellcheck disable=SC2317  # run by the EXIT trap
-cleanup() {
-  stop_pid "$ph_pid"
-  stop_pid "$dv_pid"   # Dovecot's master stops its children
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-read -r ph_port dv_port < <(free_ports 2)
 
 # --- the mail -----------------------------------------------------------------
 # src/ is the Maildir every user's copy links to; expect holds, per

@@ -324,6 +324,28 @@ class DaemonTestCase(unittest.TestCase):
     def config_text(self, *extra):
         raise NotImplementedError
 
+    def mail_access_config(self, *extra):
+        """posthorn.conf for pop3d and imapd: the common keys, then the
+        program's section with a listen entry for each of PORTS and the
+        class's and the test's lines. An extra line whose key is one of the
+        common ones replaces it there (tls_cert = ... for a test without a
+        certificate); a key given twice takes the last value."""
+        top = {
+            "hostname": "mail.example.org",
+            "passwd": self.passwd,
+            "maildir": self.mail_root + "/%d/%n",
+            "user": current_user(),
+            "tls_cert": self.cert,
+            "tls_key": self.key,
+        }
+        section = {"listen": " ".join("127.0.0.1:%d/%s" % (self.port[k], k) for k in self.PORTS)}
+        for line in list(self.CONFIG) + list(extra):
+            key, value = (s.strip() for s in line.split("=", 1))
+            (top if key in top else section)[key] = value
+        lines = (["%s = %s" % kv for kv in top.items()] + ["[%s]" % self.PROGRAM]
+                 + ["%s = %s" % kv for kv in section.items()])
+        return "\n".join(lines) + "\n"
+
     def write_config(self, *extra):
         with open(self.conf, "w") as f:
             f.write(self.config_text(*extra))

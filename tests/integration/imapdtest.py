@@ -106,22 +106,7 @@ class ImapdTestCase(DaemonTestCase):
         self.serial = itertools.count(1)
 
     def config_text(self, *extra):
-        """posthorn.conf: the common keys, then [imapd] with listen and the
-        class's and the test's lines (a common key given there replaces it)."""
-        top = {
-            "hostname": "mail.example.org",
-            "passwd": self.passwd,
-            "maildir": self.mail_root + "/%d/%n",
-            "user": current_user(),
-            "tls_cert": self.cert,
-            "tls_key": self.key,
-        }
-        section = {"listen": "127.0.0.1:%d/imap 127.0.0.1:%d/imaps" % (self.port["imap"], self.port["imaps"])}
-        for line in list(self.CONFIG) + list(extra):
-            key, value = (s.strip() for s in line.split("=", 1))
-            (top if key in top else section)[key] = value
-        lines = ["%s = %s" % kv for kv in top.items()] + ["[imapd]"] + ["%s = %s" % kv for kv in section.items()]
-        return "\n".join(lines) + "\n"
+        return self.mail_access_config(*extra)
 
     def connect(self, kind="imap", greet=True):
         """A raw connection; checks the listener's greeting unless greet=False."""

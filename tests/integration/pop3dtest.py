@@ -274,24 +274,7 @@ class Pop3dTestCase(DaemonTestCase):
     # --- configuration -------------------------------------------------------
 
     def config_text(self, *extra):
-        """posthorn.conf: the common keys, then [pop3d] with listen and the
-        class's and the test's lines. An extra line whose key is one of the
-        common ones replaces it there (tls_cert = ... for a test without a
-        certificate); a key given twice takes the last value."""
-        top = {
-            "hostname": "mail.example.org",
-            "passwd": self.passwd,
-            "maildir": self.mail_root + "/%d/%n",
-            "user": current_user(),
-            "tls_cert": self.cert,
-            "tls_key": self.key,
-        }
-        section = {"listen": "127.0.0.1:%d/pop3 127.0.0.1:%d/pop3s" % (self.port["pop3"], self.port["pop3s"])}
-        for line in list(self.CONFIG) + list(extra):
-            key, value = (s.strip() for s in line.split("=", 1))
-            (top if key in top else section)[key] = value
-        lines = ["%s = %s" % kv for kv in top.items()] + ["[pop3d]"] + ["%s = %s" % kv for kv in section.items()]
-        return "\n".join(lines) + "\n"
+        return self.mail_access_config(*extra)
 
     # --- the log --------------------------------------------------------------
 
