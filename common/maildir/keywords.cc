@@ -106,7 +106,7 @@ Result<uint32_t> KeywordMap::Define(const std::vector<std::string>& keywords) {
     for (size_t i = names_.size(); i < names.size(); ++i) dup = dup || EqualNoCase(names[i], k);
     if (!dup) names.push_back(k);
   }
-  if (names.size() > kMaxKeywords) return Error{"no room for more keywords in this folder (26 at most)"};
+  if (names.size() > kMaxKeywords) return Error{"no room for more keywords in this folder (26 at most)", kNoKeywordRoom};
   std::string text = std::string(kFirstLine) + "\n";
   for (const std::string& n : names) text += n + "\n";
   if (Status s = ReplaceFile(path(), text); !s.ok()) return s.error();

@@ -26,6 +26,10 @@ namespace posthorn::maildir {
 
 inline constexpr std::string_view kKeywordsName = "posthorn-keywords";
 inline constexpr size_t kMaxKeywords = 26;
+// The errnum of Define()'s error when a folder's 26 letters are taken, so
+// callers can tell it from a failure of the disk ([LIMIT], not
+// [SERVERBUG]) without reading the message. No errno is negative.
+inline constexpr int kNoKeywordRoom = -1;
 inline constexpr size_t kMaxKeywordLength = 128;
 
 // Why `keyword` cannot be stored ("" if it can): an IMAP atom (RFC 3501

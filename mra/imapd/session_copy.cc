@@ -60,6 +60,7 @@ void Session::CopyDone(const std::string& tag, const std::string& what, bool mov
                        const Result<std::string>& expunges) {
   if (!copied.ok()) {
     if (copied.errnum() == ENOENT) return Tagged(tag, "NO", "[TRYCREATE] No such mailbox");
+    if (copied.errnum() == maildir::kNoKeywordRoom) return Tagged(tag, "NO", "[LIMIT] " + copied.message());
     host_->Log("user=<" + user_ + ">: " + what + ": " + copied.message());
     return Tagged(tag, "NO", "[SERVERBUG] Cannot " + std::string(move ? "move" : "copy") + " the messages");
   }
@@ -138,7 +139,7 @@ void Session::AppendDone(const std::string& tag, const Result<Appended>& out) {
   host_->Log("user=<" + user_ + ">: APPEND: " + out.message());
   if (out.errnum() == ENOSPC || out.errnum() == EDQUOT)
     return Tagged(tag, "NO", "[OVERQUOTA] Not enough space to store the message");
-  if (out.message().find("26 at most") != std::string::npos) return Tagged(tag, "NO", "[LIMIT] " + out.message());
+  if (out.errnum() == maildir::kNoKeywordRoom) return Tagged(tag, "NO", "[LIMIT] " + out.message());
   Tagged(tag, "NO", "[SERVERBUG] Cannot store the message");
 }
 

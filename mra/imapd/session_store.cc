@@ -6,6 +6,7 @@
 
 #include "common/base/strings.h"
 #include "common/imap/sequence_set.h"
+#include "common/maildir/keywords.h"
 #include "common/maildir/set_flags.h"
 #include "mra/imapd/condstore_args.h"
 #include "mra/imapd/flag_names.h"
@@ -191,7 +192,7 @@ void Session::Store(const imap::Command& c, bool uid) {
                  else Tagged(tag, "OK", "[MODIFIED " + imap::FormatNumbers((*out)->modified) + "] Conditional STORE failed");
                } else {
                  host_->Log("user=<" + user_ + ">: STORE: " + out->message());
-                 bool full = out->message().find("26 at most") != std::string::npos;
+                 bool full = out->errnum() == maildir::kNoKeywordRoom;
                  Tagged(tag, "NO", full ? "[LIMIT] " + out->message() : "[SERVERBUG] Cannot store the flags");
                }
                Resume();

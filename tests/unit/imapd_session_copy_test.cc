@@ -38,6 +38,19 @@ class ImapdCopy : public ImapdSession {
   }
 };
 
+TEST_F(ImapdCopy, CopyIntoAFolderOutOfKeywordLettersIsALimitNotAServerBug) {
+  Put("cur/100.M1.h:2,");
+  Select();
+  std::string full = "(";
+  for (int i = 0; i < 26; ++i) full += (i ? " k" : "k") + std::to_string(i);
+  full += ")";
+  ASSERT_NE(Talk("a APPEND Archive " + full + " {2+}\r\nx\n\r\n").find("a OK [APPENDUID"), std::string::npos);
+  ASSERT_EQ(Talk("b STORE 1 +FLAGS.SILENT (other)\r\n"), "b OK STORE completed\r\n");
+  EXPECT_EQ(Talk("c COPY 1 Archive\r\n"),
+            "c NO [LIMIT] no room for more keywords in this folder (26 at most)\r\n");
+  EXPECT_EQ(Files(".Archive/cur").size(), 1u);
+}
+
 TEST_F(ImapdCopy, CopyLinksWithFlagsAndNamesTheNewUids) {
   Put("cur/100.M1.h,S=17,W=20:2,FS");
   Put("cur/200.M1.h:2,");
