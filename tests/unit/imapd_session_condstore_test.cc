@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <regex>
 
 #include "common/maildir/uidlist.h"
 #include "tests/unit/imapd_session_harness.h"
@@ -24,12 +23,7 @@ class ImapdCondstore : public ImapdSession {
     LogIn();
   }
   // The number after the `nth` "MODSEQ (" or "HIGHESTMODSEQ " in `out`.
-  static std::string Modseq(const std::string& out, int nth = 0) {
-    static const std::regex re("MODSEQ[ (]+([0-9]+)");
-    auto it = std::sregex_iterator(out.begin(), out.end(), re);
-    for (int i = 0; i < nth && it != std::sregex_iterator(); ++i) ++it;
-    return it == std::sregex_iterator() ? "none" : (*it)[1].str();
-  }
+  static std::string Modseq(const std::string& out, int nth = 0) { return NumberAfter(out, "MODSEQ", nth); }
   std::string Validity() { return std::to_string(maildir::UidList::Open(host_.maildir)->uidvalidity()); }
   void Rename(const std::string& from, const std::string& to) {
     ASSERT_EQ(::rename((host_.maildir + "/" + from).c_str(), (host_.maildir + "/" + to).c_str()), 0);

@@ -46,6 +46,22 @@ class Host : public SessionHost {
   std::string watching;  // the folder IDLE watches, "" when none
 };
 
+// The digits after the `nth` `marker` in `out` (spaces and "(" between
+// them skipped), or "none": NumberAfter(out, "MODSEQ") finds both
+// "HIGHESTMODSEQ 5" and "MODSEQ (5)". No std::regex: its libstdc++
+// internals warn under the sanitizer build.
+inline std::string NumberAfter(const std::string& out, const std::string& marker, int nth = 0) {
+  for (size_t at = out.find(marker); at != std::string::npos; at = out.find(marker, at + 1)) {
+    size_t i = at + marker.size();
+    while (i < out.size() && (out[i] == ' ' || out[i] == '(')) ++i;
+    size_t digits = i;
+    while (digits < out.size() && out[digits] >= '0' && out[digits] <= '9') ++digits;
+    if (digits == i) continue;
+    if (nth-- == 0) return out.substr(i, digits - i);
+  }
+  return "none";
+}
+
 class ImapdSession : public ::testing::Test {
  protected:
   void SetUp() override {

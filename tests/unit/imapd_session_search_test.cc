@@ -3,7 +3,6 @@
 // meanwhile, and a folder searched in several batches.
 #include <unistd.h>
 
-#include <regex>
 
 #include "tests/unit/imapd_session_harness.h"
 #include "tests/unit/time_zone.h"
@@ -55,12 +54,7 @@ class ImapdSearch : public ImapdSession {
     ASSERT_NE(Talk("s " + how + "\r\n").find("s OK"), std::string::npos);
   }
   // The number after the `nth` "MODSEQ (" in `out`.
-  static std::string Modseq(const std::string& out, int nth = 0) {
-    static const std::regex re("MODSEQ \\(([0-9]+)\\)");
-    auto it = std::sregex_iterator(out.begin(), out.end(), re);
-    for (int i = 0; i < nth && it != std::sregex_iterator(); ++i) ++it;
-    return it == std::sregex_iterator() ? "none" : (*it)[1].str();
-  }
+  static std::string Modseq(const std::string& out, int nth = 0) { return NumberAfter(out, "MODSEQ (", nth); }
   // BEFORE, ON and SINCE compare days in the server's zone: pin it.
   testing::ScopedTimeZone tz_{"UTC"};
 };
