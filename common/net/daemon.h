@@ -132,4 +132,13 @@ void FeedSession(evbuffer* input, Session& session) {
   }
 }
 
+// After input or a host's answer: reads on while `session` can take more,
+// and holds the client back (TCP) while it waits for its host.
+template <typename Session>
+void PaceReading(Connection* conn, const Session& session) {
+  if (!conn || session.closing()) return;
+  if (session.waiting()) conn->PauseReading();
+  else conn->ResumeReading();
+}
+
 }  // namespace posthorn::net

@@ -75,11 +75,7 @@ void Client::OnRead(evbuffer* in) {
   AfterInput();
 }
 
-void Client::AfterInput() {
-  if (!conn_ || session_->closing()) return;
-  if (session_->waiting()) conn_->PauseReading();
-  else conn_->ResumeReading();
-}
+void Client::AfterInput() { net::PaceReading(conn_.get(), *session_); }
 
 void Client::Send(std::string_view bytes) {
   if (conn_) conn_->Write(bytes);
