@@ -177,6 +177,8 @@ void Client::Watch(const std::string& dir) {
   poll_.Start(kPollInterval);
 }
 
+std::shared_ptr<FolderStates> Client::folders() { return server_.folders(); }
+
 void Client::StopWatching() {
   watch_.reset();
   poll_.Stop();

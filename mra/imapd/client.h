@@ -39,6 +39,7 @@ class Client : public net::MailAccessClient, public SessionHost {
   void Run(std::function<void()> work, std::function<void()> done) override;
   void Watch(const std::string& dir) override;
   void StopWatching() override;
+  std::shared_ptr<FolderStates> folders() override;
 
  private:
   struct Job {

@@ -89,7 +89,7 @@ Result<Copied> CopyMessages(SelectedFolder& from, const std::vector<uint32_t>& s
       continue;
     }
     maildir::Flags flags = m.flags;
-    Result<uint32_t> bits = MapKeywords(m.flags.keywords, from.keywords.names(), *keywords);
+    Result<uint32_t> bits = MapKeywords(m.flags.keywords, from.keywords().names(), *keywords);
     if (!bits.ok()) return bits.error();
     flags.keywords = *bits;
     // A new unique name, keeping the sizes so readers need not open it.

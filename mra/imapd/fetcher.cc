@@ -90,11 +90,11 @@ std::string SectionItem(const FetchItem& item, Loaded& m) {
   return item.label + " " + Literal(PartialOf(*text, *item.origin, item.count));
 }
 
-std::string Item(const FetchItem& item, const ViewMessage& v, const std::vector<std::string>& keywords,
+std::string Item(const FetchItem& item, const ViewMessage& v, bool recent, const std::vector<std::string>& keywords,
                  const MessageFacts* facts, Loaded* m) {
   switch (item.kind) {
     case Kind::kFlags:
-      return "FLAGS " + FormatFlags(v.flags, keywords, v.recent);
+      return "FLAGS " + FormatFlags(v.flags, keywords, recent);
     case Kind::kUid:
       return "UID " + std::to_string(v.uid);
     case Kind::kSize: {
@@ -133,8 +133,10 @@ Status MarkSeen(SelectedFolder& folder, uint32_t seq) {
 }  // namespace
 
 Status FetchMessage(SelectedFolder& folder, uint32_t seq, const FetchRequest& request, FetchOutput* out) {
-  const ViewMessage& v = folder.view.at(seq);
-  const MessageFacts* facts = folder.cache ? folder.cache->Facts(v.uid) : nullptr;
+  // A copy: SetFile() may give the view new storage.
+  const ViewMessage v = folder.view.at(seq);
+  MessageCache* cache = folder.cache();
+  const MessageFacts* facts = cache ? cache->Facts(v.uid) : nullptr;
   Loaded loaded;
   bool have_file = false;
   if (!v.gone && NeedsFile(request, v, facts)) {
@@ -145,10 +147,11 @@ Status FetchMessage(SelectedFolder& folder, uint32_t seq, const FetchRequest& re
       if (stored->file != v.file) folder.view.SetFile(seq, stored->file);
       loaded.wire = message::ToWireForm(stored->bytes);
       loaded.mtime = stored->mtime;
-      if (!facts && folder.cache) {
+      if (!facts && cache) {
         // The cache is for speed; one that cannot be written is dropped.
-        if (!folder.cache->AddFacts(v.uid, FactsOf(loaded)).ok()) folder.cache.reset();
-        facts = folder.cache ? folder.cache->Facts(v.uid) : nullptr;
+        if (!cache->AddFacts(v.uid, FactsOf(loaded)).ok()) folder.DropCache();
+        cache = folder.cache();
+        facts = cache ? cache->Facts(v.uid) : nullptr;
       }
     }
   }
@@ -164,7 +167,8 @@ Status FetchMessage(SelectedFolder& folder, uint32_t seq, const FetchRequest& re
     seen_now = s.ok();
   }
   const ViewMessage& now = folder.view.at(seq);
-  const std::vector<std::string>& keywords = folder.keywords.names();
+  const std::vector<std::string>& keywords = folder.keywords().names();
+  bool recent = folder.view.recent(now.uid);
   std::string items;
   auto add = [&items](const std::string& item) { items += (items.empty() ? "" : " ") + item; };
   // UID FETCH: the UID comes first, asked for or not (RFC 3501 §6.4.8).
@@ -174,10 +178,10 @@ Status FetchMessage(SelectedFolder& folder, uint32_t seq, const FetchRequest& re
     flags_asked |= item.kind == Kind::kFlags;
     modseq_asked |= item.kind == Kind::kModseq;
     uid_asked |= item.kind == Kind::kUid;
-    add(Item(item, now, keywords, facts, &loaded));
+    add(Item(item, now, recent, keywords, facts, &loaded));
   }
   // An implicit \Seen is told as if FLAGS had been asked (RFC 3501 §6.4.5).
-  if (seen_now && !flags_asked) add("FLAGS " + FormatFlags(now.flags, keywords, now.recent));
+  if (seen_now && !flags_asked) add("FLAGS " + FormatFlags(now.flags, keywords, recent));
   if (seen_now && request.uid_with_seen && !uid_asked) add("UID " + std::to_string(now.uid));
   bool modseq_due = request.changed_since || (request.modseq_with_flags && (flags_asked || seen_now));
   if (modseq_due && !modseq_asked) add("MODSEQ (" + std::to_string(now.modseq) + ")");

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <unordered_map>
 
 #include "common/maildir/flags.h"
 #include "common/maildir/scan.h"
@@ -12,17 +11,6 @@
 namespace posthorn::imapd {
 
 namespace {
-
-// Lists `dir`, once more when an expected base is missing.
-Result<std::vector<maildir::FolderFile>> List(const std::string& dir, const SnapshotOptions& options) {
-  Result<std::vector<maildir::FolderFile>> files = maildir::ScanFolder(dir);
-  if (!files.ok() || options.expected == nullptr) return files;
-  size_t found = 0;
-  for (const maildir::FolderFile& f : *files)
-    if (options.expected->count(std::string(maildir::BaseName(f.name)))) ++found;
-  if (found == options.expected->size()) return files;
-  return maildir::ScanFolder(dir);
-}
 
 // new/NAME -> cur/NAME:2, (no flags yet). True when this process moved it;
 // false when another got there first (it is in cur/ now, under some name).
@@ -36,6 +24,58 @@ bool Claim(const std::string& dir, maildir::FolderFile* f) {
   return true;
 }
 
+// Every UID of `expected` is among `messages` (both ascending).
+bool HasAll(const std::vector<ViewMessage>& messages, const std::vector<ViewMessage>& expected) {
+  size_t i = 0;
+  for (const ViewMessage& e : expected) {
+    while (i < messages.size() && messages[i].uid < e.uid) ++i;
+    if (i == messages.size() || messages[i].uid != e.uid) return false;
+  }
+  return true;
+}
+
+// The files numbered: UIDs given to those without one yet.
+Status Number(const std::vector<maildir::FolderFile>& files, maildir::UidList& uids, FolderSnapshot* snap) {
+  uint32_t uidvalidity = uids.uidvalidity();
+  std::vector<std::string> unnumbered;
+  for (const maildir::FolderFile& f : files) {
+    std::string_view base = maildir::BaseName(f.name);
+    if (!uids.Find(base) && maildir::CheckBaseName(base).empty()) unnumbered.emplace_back(base);
+  }
+  if (!unnumbered.empty()) {
+    Result<std::vector<maildir::UidEntry>> added = uids.Assign(unnumbered);
+    if (!added.ok()) return added.error();
+    // Assign may have found the file made anew (another process repaired it).
+    snap->uidvalidity_changed = snap->uidvalidity_changed || uids.uidvalidity() != uidvalidity;
+  }
+  snap->uidvalidity = uids.uidvalidity();
+  snap->next_uid = uids.next_uid();
+  return Status::Ok();
+}
+
+// The messages of `files`, ascending by UID, claimed or peeked at as asked.
+void Build(const std::string& dir, const maildir::UidList& uids, const SnapshotOptions& options,
+           std::vector<maildir::FolderFile>& files, FolderSnapshot* snap) {
+  snap->messages.clear();
+  snap->recent.clear();
+  snap->messages.reserve(files.size());
+  for (maildir::FolderFile& f : files) {
+    std::string_view base = maildir::BaseName(f.name);
+    std::optional<uint32_t> uid = uids.Find(base);
+    if (!uid) continue;  // a name the uidlist cannot hold: not served
+    ViewMessage m;
+    m.uid = *uid;
+    m.base = std::string(base);
+    if (f.sub == "new" && (options.claim_new ? Claim(dir, &f) : options.peek_new)) snap->recent.push_back(*uid);
+    m.flags = maildir::Flags::FromName(f.name);
+    m.file = f.sub + "/" + f.name;
+    snap->messages.push_back(std::move(m));
+  }
+  std::sort(snap->messages.begin(), snap->messages.end(),
+            [](const ViewMessage& a, const ViewMessage& b) { return a.uid < b.uid; });
+  std::sort(snap->recent.begin(), snap->recent.end());
+}
+
 }  // namespace
 
 Result<FolderSnapshot> TakeSnapshot(const std::string& dir, maildir::UidList& uids, const SnapshotOptions& options) {
@@ -43,39 +83,22 @@ Result<FolderSnapshot> TakeSnapshot(const std::string& dir, maildir::UidList& ui
   Result<bool> changed = uids.Refresh();
   if (!changed.ok()) return changed.error();
   snap.uidvalidity_changed = *changed;
-  uint32_t uidvalidity = uids.uidvalidity();
-  Result<std::vector<maildir::FolderFile>> files = List(dir, options);
-  if (!files.ok()) return files.error();
-
-  std::vector<std::string> unnumbered;
-  for (const maildir::FolderFile& f : *files) {
-    std::string base(maildir::BaseName(f.name));
-    if (!uids.Find(base) && maildir::CheckBaseName(base).empty()) unnumbered.push_back(std::move(base));
+  // Claims made on a first pass must survive a second, which finds those
+  // files in cur/.
+  std::vector<uint32_t> claimed;
+  for (int attempt = 0;; ++attempt) {
+    Result<std::vector<maildir::FolderFile>> files = maildir::ScanFolder(dir);
+    if (!files.ok()) return files.error();
+    if (Status s = Number(*files, uids, &snap); !s.ok()) return s.error();
+    Build(dir, uids, options, *files, &snap);
+    if (options.claim_new) {
+      claimed.insert(claimed.end(), snap.recent.begin(), snap.recent.end());
+      std::sort(claimed.begin(), claimed.end());
+      snap.recent = claimed;
+    }
+    if (attempt == 1 || !options.expected || snap.uidvalidity_changed || HasAll(snap.messages, *options.expected))
+      return snap;
   }
-  if (!unnumbered.empty()) {
-    Result<std::vector<maildir::UidEntry>> added = uids.Assign(unnumbered);
-    if (!added.ok()) return added.error();
-    // Assign may have found the file made anew (another process repaired it).
-    snap.uidvalidity_changed = snap.uidvalidity_changed || uids.uidvalidity() != uidvalidity;
-  }
-  snap.uidvalidity = uids.uidvalidity();
-  snap.next_uid = uids.next_uid();
-
-  for (maildir::FolderFile& f : *files) {
-    std::string base(maildir::BaseName(f.name));
-    std::optional<uint32_t> uid = uids.Find(base);
-    if (!uid) continue;  // a name the uidlist cannot hold: not served
-    ViewMessage m;
-    m.uid = *uid;
-    m.recent = f.sub == "new" && (options.claim_new ? Claim(dir, &f) : options.peek_new);
-    m.flags = maildir::Flags::FromName(f.name);
-    m.file = f.sub + "/" + f.name;
-    m.base = std::move(base);
-    snap.messages.push_back(std::move(m));
-  }
-  std::sort(snap.messages.begin(), snap.messages.end(),
-            [](const ViewMessage& a, const ViewMessage& b) { return a.uid < b.uid; });
-  return snap;
 }
 
 }  // namespace posthorn::imapd

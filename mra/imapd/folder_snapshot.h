@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "common/base/result.h"
@@ -19,6 +18,8 @@ struct FolderSnapshot {
   uint32_t next_uid = 1;            // UIDNEXT
   bool uidvalidity_changed = false;  // every UID known before is void
   std::vector<ViewMessage> messages;  // ascending by UID
+  // The UIDs that are \Recent for the caller (claimed or peeked at).
+  std::vector<uint32_t> recent;
 };
 
 struct SnapshotOptions {
@@ -29,10 +30,10 @@ struct SnapshotOptions {
   // Without claiming, still show messages in new/ as \Recent (EXAMINE:
   // §6.3.2 keeps it from taking \Recent away, not from seeing it).
   bool peek_new = false;
-  // Base names the caller's view holds: one missing from a listing is
+  // The messages the caller saw last: one missing from a listing is
   // listed again before it counts as gone, since a listing can miss a file
   // that another process renames at that moment.
-  const std::unordered_set<std::string>* expected = nullptr;
+  const std::vector<ViewMessage>* expected = nullptr;
 };
 
 Result<FolderSnapshot> TakeSnapshot(const std::string& dir, maildir::UidList& uids, const SnapshotOptions& options);

@@ -11,9 +11,17 @@
 // renumber under it: with `allow_expunge` false, a vanished message stays
 // in the view (with its last known flags) until a later Apply may drop it.
 // Pure: no disk, so every interleaving can be tested.
+//
+// The messages are held by shared_ptr and never changed in place: every
+// session with a large folder selected shares the one vector the folder's
+// last look made (FolderState), and a view copies it only when it must
+// differ (a STORE of its own, an expunge it may not announce yet). So
+// SELECT and NOOP on a 100,000-message folder copy nothing. \Recent is
+// the session's own (RFC 3501 §2.3.2), so it is kept beside, by UID.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,7 +34,6 @@ struct ViewMessage {
   std::string base;  // the Maildir unique name; the file's name is base + info
   std::string file;  // "new/NAME" or "cur/NAME" when last seen, in the folder
   maildir::Flags flags;
-  bool recent = false;  // \Recent: this session was the first to see it
   uint64_t modseq = 0;  // RFC 7162: the last change to this message's flags
   bool gone = false;    // expunged elsewhere, not yet announced to the client
 
@@ -48,31 +55,52 @@ struct ViewChanges {
   bool empty() const { return expunged.empty() && !exists_changed && flags_changed.empty(); }
 };
 
+using Messages = std::shared_ptr<const std::vector<ViewMessage>>;
+
 class MailboxView {
  public:
-  // Messages in the folder, ascending by UID, as a snapshot gives them.
-  explicit MailboxView(std::vector<ViewMessage> messages = {});
+  // Messages in the folder, ascending by UID, as a snapshot gives them;
+  // `recent`: the UIDs among them that are \Recent for this session.
+  explicit MailboxView(std::vector<ViewMessage> messages = {}, std::vector<uint32_t> recent = {});
+  MailboxView(Messages messages, std::vector<uint32_t> recent);
 
-  uint32_t exists() const { return static_cast<uint32_t>(messages_.size()); }
-  const std::vector<ViewMessage>& messages() const { return messages_; }
+  uint32_t exists() const { return static_cast<uint32_t>(messages_->size()); }
+  const std::vector<ViewMessage>& messages() const { return *messages_; }
   // Message `seq` (1-based); seq must be in 1..exists().
-  const ViewMessage& at(uint32_t seq) const { return messages_[seq - 1]; }
+  const ViewMessage& at(uint32_t seq) const { return (*messages_)[seq - 1]; }
   // The sequence number of `uid`, or 0.
   uint32_t SeqOf(uint32_t uid) const;
-  uint32_t max_uid() const { return messages_.empty() ? 0 : messages_.back().uid; }
+  uint32_t max_uid() const { return messages_->empty() ? 0 : messages_->back().uid; }
+  // \Recent for this session (RFC 3501 §2.3.2).
+  bool recent(uint32_t uid) const;
+  uint32_t recent_count() const { return static_cast<uint32_t>(recent_.size()); }
 
   // Brings the view to `snapshot` (ascending by UID; every UID in the view
-  // that is missing from it is gone, every UID above max_uid() is new).
-  ViewChanges Apply(const std::vector<ViewMessage>& snapshot, bool allow_expunge);
+  // that is missing from it is gone, every UID above max_uid() is new);
+  // `recent`: UIDs in it that this session was the first to see.
+  ViewChanges Apply(Messages snapshot, const std::vector<uint32_t>& recent, bool allow_expunge);
+  ViewChanges Apply(std::vector<ViewMessage> snapshot, bool allow_expunge) {
+    return Apply(std::make_shared<const std::vector<ViewMessage>>(std::move(snapshot)), {}, allow_expunge);
+  }
 
   // Records flags this session set itself (STORE): the next Apply does
   // not report them as another's change.
   void SetFlags(uint32_t seq, const maildir::Flags& flags, uint64_t modseq);
   // Records the file's new name after this session renamed it.
-  void SetFile(uint32_t seq, std::string file) { messages_[seq - 1].file = std::move(file); }
+  void SetFile(uint32_t seq, std::string file) { Own()[seq - 1].file = std::move(file); }
 
  private:
-  std::vector<ViewMessage> messages_;
+  // The messages, copied first if shared.
+  std::vector<ViewMessage>& Own();
+  // Apply()'s usual case: the view is the front of `snapshot`, UID for
+  // UID, with nothing gone; then the view shares it.
+  bool ApplyGrowth(const Messages& snapshot, ViewChanges* changes);
+  void AddRecent(const std::vector<uint32_t>& uids);
+
+  Messages messages_;
+  // messages_ when this view made them itself (so may change them).
+  std::shared_ptr<std::vector<ViewMessage>> own_;
+  std::vector<uint32_t> recent_;  // ascending
 };
 
 }  // namespace posthorn::imapd

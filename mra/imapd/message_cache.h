@@ -69,6 +69,10 @@ class MessageCache {
 
   // Takes in what other processes appended since.
   Status Refresh();
+  // How much of the file has been taken in: it grows when Refresh() found
+  // more.
+  size_t bytes_read() const { return read_; }
+  uint32_t uidvalidity() const { return uidvalidity_; }
   Status AddFacts(uint32_t uid, const MessageFacts& facts);
   Status AddFlags(uint32_t uid, const FlagState& state);
   // Many flag records in one append: a snapshot's worth.

@@ -31,21 +31,21 @@ bool InRanges(const std::vector<imap::SequenceRange>& ranges, uint32_t n) {
 }  // namespace
 
 std::string QresyncResponses(const SelectedFolder& folder, const QresyncParams& params) {
-  if (params.uidvalidity != folder.uidvalidity || !folder.cache) return "";
+  if (params.uidvalidity != folder.uidvalidity || !folder.cache()) return "";
   uint32_t max_uid = folder.next_uid - 1;
   imap::SequenceSet known = params.known_uids ? *params.known_uids
                                               : *imap::SequenceSet::Parse("1:*");
   std::string out;
   std::vector<imap::SequenceRange> vanished =
-      VanishedSince(folder.view, *folder.cache, known, max_uid, params.modseq, MatchedFloor(folder.view, params));
+      VanishedSince(folder.view, *folder.cache(), known, max_uid, params.modseq, MatchedFloor(folder.view, params));
   if (!vanished.empty()) out += "* VANISHED (EARLIER) " + imap::FormatRanges(vanished) + "\r\n";
   std::vector<imap::SequenceRange> ranges = known.Resolve(max_uid);
-  const std::vector<std::string>& keywords = folder.keywords.names();
+  const std::vector<std::string>& keywords = folder.keywords().names();
   for (uint32_t seq = 1; seq <= folder.view.exists(); ++seq) {
     const ViewMessage& m = folder.view.at(seq);
     if (m.modseq <= params.modseq || !InRanges(ranges, m.uid)) continue;
     out += "* " + std::to_string(seq) + " FETCH (UID " + std::to_string(m.uid) + " FLAGS " +
-           FormatFlags(m.flags, keywords, m.recent) + " MODSEQ (" + std::to_string(m.modseq) + "))\r\n";
+           FormatFlags(m.flags, keywords, folder.view.recent(m.uid)) + " MODSEQ (" + std::to_string(m.modseq) + "))\r\n";
   }
   return out;
 }

@@ -24,7 +24,7 @@ bool InRanges(const std::vector<imap::SequenceRange>& ranges, uint32_t n) {
   return it != ranges.begin() && n <= std::prev(it)->last;
 }
 
-bool HasFlag(const SearchKey& key, const ViewMessage& m) {
+bool HasFlag(const SearchKey& key, const ViewMessage& m, bool recent) {
   switch (key.flag) {
     case SearchKey::Flag::kSeen:
       return m.flags.seen;
@@ -37,7 +37,7 @@ bool HasFlag(const SearchKey& key, const ViewMessage& m) {
     case SearchKey::Flag::kDraft:
       return m.flags.draft;
     case SearchKey::Flag::kRecent:
-      return m.recent;
+      return recent;
   }
   return false;
 }
@@ -119,7 +119,7 @@ Match Evaluate(const SearchKey& key, const SearchSubject& s) {
       return inner == Match::kUnknown ? inner : Of(inner == Match::kNo);
     }
     case Kind::kFlag:
-      return Of(HasFlag(key, m));
+      return Of(HasFlag(key, m, s.recent));
     case Kind::kKeyword:
       return Of(HasKeyword(key.text, m, *s.keywords));
     case Kind::kSequence:
@@ -145,9 +145,12 @@ Match Evaluate(const SearchKey& key, const SearchSubject& s) {
 }
 
 Result<bool> MatchMessage(SelectedFolder& folder, uint32_t seq, const SearchKey& program) {
-  const ViewMessage& v = folder.view.at(seq);
-  SearchSubject s{seq, &v, &folder.keywords.names()};
-  if (const MessageFacts* facts = folder.cache ? folder.cache->Facts(v.uid) : nullptr) {
+  // A copy: SetFile() may give the view new storage.
+  const ViewMessage v = folder.view.at(seq);
+  SearchSubject s{seq, &v, &folder.keywords().names()};
+  s.recent = folder.view.recent(v.uid);
+  MessageCache* cache = folder.cache();
+  if (const MessageFacts* facts = cache ? cache->Facts(v.uid) : nullptr) {
     s.size = facts->size;
     s.internal_date = facts->internal_date;
   } else {

@@ -30,8 +30,9 @@ enum class Match { kNo, kYes, kUnknown };
 // One message as the matcher sees it; what is unset is not known yet.
 struct SearchSubject {
   uint32_t seq = 0;
-  const ViewMessage* message = nullptr;                // UID, flags, \Recent, modseq
+  const ViewMessage* message = nullptr;                // UID, flags, modseq
   const std::vector<std::string>* keywords = nullptr;  // the folder's: letter 'a' + i is keywords[i]
+  bool recent = false;                                 // \Recent for the session
   std::optional<uint64_t> size;                        // RFC822.SIZE
   std::optional<int64_t> internal_date;                // seconds since the epoch
   SearchText* text = nullptr;                          // the file's contents, once read

@@ -12,60 +12,58 @@
 
 namespace posthorn::imapd {
 
-Result<SelectedFolder> SelectedFolder::Open(std::string name, std::string dir, bool read_only) {
-  Result<maildir::UidList> uids = maildir::UidList::Open(dir);
-  if (!uids.ok()) return uids.error();
-  Result<maildir::KeywordMap> keywords = maildir::KeywordMap::Open(dir);
-  if (!keywords.ok()) return keywords.error();
-  SnapshotOptions options;
-  options.claim_new = !read_only;
-  options.peek_new = read_only;
-  Result<FolderSnapshot> snap = TakeSnapshot(dir, *uids, options);
-  if (!snap.ok()) return snap.error();
-  SelectedFolder f{std::move(name), std::move(dir), read_only, std::move(*uids), std::move(*keywords),
-                   MailboxView(), snap->uidvalidity, snap->next_uid};
-  if (Result<MessageCache> cache = MessageCache::Open(f.dir, f.uidvalidity); cache.ok()) f.cache = std::move(*cache);
-  f.AssignModseqs(snap->messages);
-  f.view = MailboxView(std::move(snap->messages));
+Result<SelectedFolder> SelectedFolder::Open(std::shared_ptr<FolderState> state, std::string name, bool read_only) {
+  auto lock = state->Lock();
+  Result<FolderLook> look = state->Look(/*claim_new=*/!read_only, /*peek_new=*/read_only);
+  if (!look.ok()) return look.error();
+  SelectedFolder f;
+  f.name = std::move(name);
+  f.dir = state->dir();
+  f.read_only = read_only;
+  f.state = std::move(state);
+  f.view = MailboxView(std::move(look->messages), std::move(look->recent));
+  f.uidvalidity = look->uidvalidity;
+  f.next_uid = look->next_uid;
+  f.modseqs = f.state->cache() != nullptr;
+  f.NoteModseqs();
   return f;
 }
 
+void SelectedFolder::NoteModseqs() {
+  MessageCache* c = cache();
+  if (!c) modseqs = false;
+  else highest = c->highest_modseq();
+}
+
+void SelectedFolder::DropCache() {
+  state->DropCache();
+  modseqs = false;
+}
+
 Result<std::string> SelectedFolder::Update(bool allow_expunge) {
-  if (Status s = keywords.Refresh(); !s.ok()) return s.error();
-  // What other sessions learnt meanwhile; a cache that fails is only slower.
-  if (cache && !cache->Refresh().ok()) cache.reset();
-  std::unordered_set<std::string> expected;
-  for (const ViewMessage& m : view.messages()) expected.insert(m.base);
-  SnapshotOptions options;
-  options.claim_new = !read_only;
-  options.peek_new = read_only;
-  options.expected = &expected;
-  Result<FolderSnapshot> snap = TakeSnapshot(dir, uids, options);
-  if (!snap.ok()) return snap.error();
-  if (snap->uidvalidity != uidvalidity) {
+  auto lock = Lock();
+  Result<FolderLook> look = state->Look(/*claim_new=*/!read_only, /*peek_new=*/read_only);
+  if (!look.ok()) return look.error();
+  if (look->uidvalidity != uidvalidity) {
     // RFC 3501 §2.3.1.1: the UIDs this session knows are void; only a new
     // SELECT can tell the client the new UIDVALIDITY.
     return Error{"UIDVALIDITY changed", ESTALE};
   }
-  next_uid = snap->next_uid;
-  AssignModseqs(snap->messages);
-  ViewChanges changes = view.Apply(snap->messages, allow_expunge);
-  return UntaggedFor(changes, view, keywords.names(), Reports());
-}
-
-// A cache that cannot be written is given up: the session goes on without
-// CONDSTORE's guarantees rather than fail.
-void SelectedFolder::AssignModseqs(std::vector<ViewMessage>& messages) {
-  if (cache && !imapd::AssignModseqs(*cache, messages).ok()) cache.reset();
+  next_uid = look->next_uid;
+  NoteModseqs();
+  ViewChanges changes = view.Apply(std::move(look->messages), look->recent, allow_expunge);
+  return UntaggedFor(changes, view, keywords().names(), Reports());
 }
 
 void SelectedFolder::RecordFlags(uint32_t seq, const maildir::Flags& flags, const std::string& file) {
+  auto lock = Lock();
   uint64_t modseq = view.at(seq).modseq;
   // RFC 7162 §3.1: a STORE that changes nothing leaves the modseq be.
-  if (cache && flags != view.at(seq).flags) {
-    modseq = NextModseq(cache->highest_modseq());
-    if (!cache->AddFlags(view.at(seq).uid, FlagState{modseq, flags.Info()}).ok()) cache.reset();
+  if (MessageCache* c = cache(); c && flags != view.at(seq).flags) {
+    modseq = NextModseq(c->highest_modseq());
+    if (!c->AddFlags(view.at(seq).uid, FlagState{modseq, flags.Info()}).ok()) DropCache();
   }
+  NoteModseqs();
   view.SetFlags(seq, flags, modseq);
   view.SetFile(seq, file);
 }
@@ -92,14 +90,13 @@ std::string UntaggedFor(const ViewChanges& changes, const MailboxView& view, con
   }
   if (changes.exists_changed) {
     // RFC 3501 §7.3.2: the RECENT count goes with every new EXISTS.
-    uint32_t recent = 0;
-    for (const ViewMessage& m : view.messages()) recent += m.recent;
-    out += "* " + std::to_string(view.exists()) + " EXISTS\r\n* " + std::to_string(recent) + " RECENT\r\n";
+    out += "* " + std::to_string(view.exists()) + " EXISTS\r\n* " + std::to_string(view.recent_count()) +
+           " RECENT\r\n";
   }
   for (uint32_t seq : changes.flags_changed) {
     const ViewMessage& m = view.at(seq);
     out += "* " + std::to_string(seq) + " FETCH (UID " + std::to_string(m.uid) + " FLAGS " +
-           FormatFlags(m.flags, keywords, m.recent) + ModseqItem(m, reporting) + ")\r\n";
+           FormatFlags(m.flags, keywords, view.recent(m.uid)) + ModseqItem(m, reporting) + ")\r\n";
   }
   return out;
 }

@@ -8,6 +8,7 @@
 
 #include "common/net/event.h"
 #include "common/net/mail_access_server.h"
+#include "mra/imapd/folder_state.h"
 #include "mra/imapd/folder_watcher.h"
 #include "mra/imapd/settings.h"
 
@@ -24,6 +25,8 @@ class Server : public net::MailAccessServer {
   // Null when inotify could not be had: IDLE then polls. Shared, since
   // clients the loop still holds for deletion may outlive the server.
   std::shared_ptr<FolderWatcher> watcher() const { return watcher_; }
+  // What the server knows of the folders its sessions have open.
+  std::shared_ptr<FolderStates> folders() const { return folders_; }
 
  private:
   Result<std::shared_ptr<const config::MailAccessSettings>> ReadSettings(const config::Config& config) override;
@@ -32,6 +35,7 @@ class Server : public net::MailAccessServer {
 
   std::shared_ptr<FolderWatcher> watcher_;
   net::Event watch_ev_;
+  std::shared_ptr<FolderStates> folders_ = std::make_shared<FolderStates>();
 };
 
 }  // namespace posthorn::imapd

@@ -57,6 +57,9 @@ class SessionHost : public net::SessionHostBase {
   // `dir`/cur appear, vanish or are renamed.
   virtual void Watch(const std::string& dir) = 0;
   virtual void StopWatching() = 0;
+  // The folders the server knows, shared by its sessions; a shared_ptr
+  // so that work still running off the loop can outlive the server.
+  virtual std::shared_ptr<FolderStates> folders() = 0;
 };
 
 class Session {

@@ -8,11 +8,11 @@ void Session::EnableCondstore() {
   condstore_ = true;
   if (!selected_) return;
   selected_->reporting = reporting();
-  if (selected_->cache) Send("* OK [HIGHESTMODSEQ " + std::to_string(selected_->highest_modseq()) + "] Highest\r\n");
+  if (selected_->modseqs) Send("* OK [HIGHESTMODSEQ " + std::to_string(selected_->highest_modseq()) + "] Highest\r\n");
 }
 
 bool Session::RefuseNoModseq(const std::string& tag) {
-  if (selected_->cache) return false;
+  if (selected_->modseqs) return false;
   Bad(tag, "[NOMODSEQ] This mailbox keeps no modification sequences");
   return true;
 }

@@ -46,6 +46,7 @@ void Session::Copy(const imap::Command& c, bool uid, bool move) {
   host_->Run(
       [folder, copied, expunges, seqs, path, move] {
         if (!maildir::IsMaildir(path)) return void(*copied = Error{"no such mailbox", ENOENT});
+        auto lock = folder->Lock();
         *copied = CopyMessages(*folder, seqs, path, move);
         // RFC 6851 §3.3: a move ends with the EXPUNGEs of what moved.
         if (move && copied->ok()) *expunges = folder->Update(/*allow_expunge=*/true);

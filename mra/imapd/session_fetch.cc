@@ -72,11 +72,12 @@ void Session::Fetch(const imap::Command& c, bool uid) {
 void Session::FetchBatch(std::shared_ptr<FetchJob> job) {
   host_->Run(
       [job] {
+        auto lock = job->folder->Lock();
         job->output.responses.clear();
-        if (job->next == 0 && job->vanished_in && job->folder->cache) {
+        if (job->next == 0 && job->vanished_in && job->folder->cache()) {
           const SelectedFolder& f = *job->folder;
           std::vector<imap::SequenceRange> gone =
-              VanishedSince(f.view, *f.cache, *job->vanished_in, f.next_uid - 1, job->changed_since);
+              VanishedSince(f.view, *f.cache(), *job->vanished_in, f.next_uid - 1, job->changed_since);
           if (!gone.empty()) job->output.responses += "* VANISHED (EARLIER) " + imap::FormatRanges(gone) + "\r\n";
         }
         size_t end = std::min(job->seqs.size(), job->next + kBatchMessages);

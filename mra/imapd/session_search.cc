@@ -71,6 +71,7 @@ void Session::Search(const imap::Command& c, bool uid) {
 void Session::SearchBatch(std::shared_ptr<SearchJob> job) {
   host_->Run(
       [job] {
+        auto lock = job->folder->Lock();
         auto deadline = std::chrono::steady_clock::now() + kBatchTime;
         uint32_t end = job->next + std::min(kBatchMessages, job->exists - job->next + 1);
         for (; job->next < end && std::chrono::steady_clock::now() < deadline; ++job->next) {

@@ -19,34 +19,24 @@ namespace posthorn::imapd {
 namespace {
 
 // The SELECT/EXAMINE responses for a folder just opened (RFC 3501 §6.3.1).
+// Under the folder's lock.
 std::string SelectResponses(const SelectedFolder& f) {
   const MailboxView& v = f.view;
-  uint32_t recent = 0, first_unseen = 0;
-  for (uint32_t seq = 1; seq <= v.exists(); ++seq) {
-    if (v.at(seq).recent) ++recent;
-    if (!first_unseen && !v.at(seq).flags.seen) first_unseen = seq;
-  }
-  const std::vector<std::string>& kw = f.keywords.names();
+  uint32_t first_unseen = 0;
+  for (uint32_t seq = 1; seq <= v.exists() && !first_unseen; ++seq)
+    if (!v.at(seq).flags.seen) first_unseen = seq;
+  const std::vector<std::string>& kw = f.keywords().names();
   std::string out = "* FLAGS " + FlagsList(kw) + "\r\n";
   out += "* " + std::to_string(v.exists()) + " EXISTS\r\n";
-  out += "* " + std::to_string(recent) + " RECENT\r\n";
+  out += "* " + std::to_string(v.recent_count()) + " RECENT\r\n";
   if (first_unseen) out += "* OK [UNSEEN " + std::to_string(first_unseen) + "] First unseen\r\n";
   out += "* OK [PERMANENTFLAGS " + std::string(f.read_only ? "()" : PermanentFlagsList(kw)) + "] Limited\r\n";
   out += "* OK [UIDVALIDITY " + std::to_string(f.uidvalidity) + "] UIDs valid\r\n";
   out += "* OK [UIDNEXT " + std::to_string(f.next_uid) + "] Predicted next UID\r\n";
   // RFC 7162 §3.1.2: whether a CONDSTORE client may rely on modseqs here.
-  if (f.cache) out += "* OK [HIGHESTMODSEQ " + std::to_string(f.highest_modseq()) + "] Highest\r\n";
+  if (f.modseqs) out += "* OK [HIGHESTMODSEQ " + std::to_string(f.highest_modseq()) + "] Highest\r\n";
   else out += "* OK [NOMODSEQ] No permanent modification sequences\r\n";
   return out;
-}
-
-// STATUS HIGHESTMODSEQ: the snapshot given its modseqs first, since mail
-// may have come or gone with no session looking; 0 when the folder keeps
-// none (RFC 7162 §3.1.6).
-uint64_t HighestModseq(const std::string& dir, FolderSnapshot& snap) {
-  Result<MessageCache> cache = MessageCache::Open(dir, snap.uidvalidity);
-  if (!cache.ok() || !AssignModseqs(*cache, snap.messages).ok()) return 0;
-  return cache->highest_modseq();
 }
 
 }  // namespace
@@ -83,17 +73,23 @@ void Session::Select(const imap::Command& c) {
   if (params.condstore || params.qresync) EnableCondstore();
   if (!dir.ok()) return Tagged(c.tag, "NO", "[NONEXISTENT] No such mailbox");
   auto result = std::make_shared<Result<SelectedFolder>>(Error{""});
-  auto resync = std::make_shared<std::string>();
+  auto responses = std::make_shared<std::string>();
   std::string tag = c.tag, path = *dir;
   std::optional<QresyncParams> qresync = params.qresync;
+  Reporting wishes = reporting();
   Wait();
   host_->Run(
-      [result, resync, name, path, examine, qresync] {
+      [result, responses, name, path, examine, qresync, wishes, folders = host_->folders()] {
         if (!maildir::IsMaildir(path)) return void(*result = Error{"no such mailbox", ENOENT});
-        *result = SelectedFolder::Open(name, path, examine);
-        if (result->ok() && qresync) *resync = QresyncResponses(**result, *qresync);
+        *result = SelectedFolder::Open(folders->Get(path), name, examine);
+        if (!result->ok()) return;
+        SelectedFolder& f = **result;
+        f.reporting = wishes;
+        auto lock = f.Lock();
+        *responses = SelectResponses(f);
+        if (qresync) *responses += QresyncResponses(f, *qresync);
       },
-      [this, result, resync, tag, examine] {
+      [this, result, responses, tag, examine] {
         if (!result->ok()) {
           bool missing = result->errnum() == ENOENT;
           if (!missing) host_->Log("user=<" + user_ + ">: SELECT: " + result->message());
@@ -101,9 +97,8 @@ void Session::Select(const imap::Command& c) {
           return Resume();
         }
         selected_ = std::make_shared<SelectedFolder>(std::move(**result));
-        selected_->reporting = reporting();
         state_ = State::kSelected;
-        Send(SelectResponses(*selected_) + *resync);
+        Send(*responses);
         Tagged(tag, "OK", examine ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed");
         Resume();
       });
@@ -131,23 +126,25 @@ void Session::StatusCommand(const imap::Command& c) {
   std::string tag = c.tag, path = *dir;
   Wait();
   host_->Run(
-      [out, name, path, items, modseq] {
+      [out, name, path, items, folders = host_->folders()] {
         if (!maildir::IsMaildir(path)) return void(*out = Error{"no such mailbox", ENOENT});
-        Result<maildir::UidList> uids = maildir::UidList::Open(path);
-        if (!uids.ok()) return void(*out = uids.error());
+        std::shared_ptr<FolderState> state = folders->Get(path);
+        auto lock = state->Lock();
         // Only looking: new mail stays in new/, \Recent for whoever selects.
-        Result<FolderSnapshot> snap = TakeSnapshot(path, *uids, {});
-        if (!snap.ok()) return void(*out = snap.error());
+        Result<FolderLook> look = state->Look(/*claim_new=*/false, /*peek_new=*/false);
+        if (!look.ok()) return void(*out = look.error());
         uint32_t recent = 0, unseen = 0;
-        for (const ViewMessage& m : snap->messages) {
+        for (const ViewMessage& m : *look->messages) {
           if (m.file.starts_with("new/")) ++recent;
           if (!m.flags.seen) ++unseen;
         }
-        uint64_t highest = modseq ? HighestModseq(path, *snap) : 0;
+        // 0 when the folder keeps no modseqs (RFC 7162 §3.1.6).
+        uint64_t highest = state->cache() ? state->cache()->highest_modseq() : 0;
+        uint64_t size = look->messages->size();
         std::string list;
         for (const std::string& item : items) {
-          uint64_t value = item == "MESSAGES" ? snap->messages.size() : item == "RECENT" ? recent
-                           : item == "UIDNEXT" ? snap->next_uid : item == "UIDVALIDITY" ? snap->uidvalidity
+          uint64_t value = item == "MESSAGES" ? size : item == "RECENT" ? recent
+                           : item == "UIDNEXT" ? look->next_uid : item == "UIDVALIDITY" ? look->uidvalidity
                            : item == "HIGHESTMODSEQ" ? highest : unseen;
           list += (list.empty() ? "" : " ") + item + " " + std::to_string(value);
         }

@@ -52,7 +52,8 @@ struct StoreOutcome {
 // session may have changed it since this one last looked.
 uint64_t CurrentModseq(const SelectedFolder& folder, uint32_t seq) {
   const ViewMessage& m = folder.view.at(seq);
-  const FlagState* recorded = folder.cache ? folder.cache->Flags(m.uid) : nullptr;
+  const MessageCache* cache = folder.cache();
+  const FlagState* recorded = cache ? cache->Flags(m.uid) : nullptr;
   return std::max(m.modseq, recorded ? recorded->modseq : 0);
 }
 
@@ -60,10 +61,10 @@ uint64_t CurrentModseq(const SelectedFolder& folder, uint32_t seq) {
 // this session last saw, so a flag another client set meanwhile survives
 // +FLAGS. Blocks: worker threads only.
 Result<StoreOutcome> RunStore(SelectedFolder& folder, const StoreJob& job) {
-  Result<uint32_t> bits = job.keywords.empty() ? Result<uint32_t>(0u) : folder.keywords.Define(job.keywords);
+  Result<uint32_t> bits = job.keywords.empty() ? Result<uint32_t>(0u) : folder.keywords().Define(job.keywords);
   if (!bits.ok()) return bits.error();
   // Others' flag changes recorded meanwhile count for UNCHANGEDSINCE.
-  if (job.unchanged_since && folder.cache && !folder.cache->Refresh().ok()) folder.cache.reset();
+  if (job.unchanged_since && folder.cache() && !folder.cache()->Refresh().ok()) folder.DropCache();
   Reporting reports = folder.Reports();
   StoreOutcome out;
   for (uint32_t seq : job.seqs) {
@@ -93,7 +94,7 @@ Result<StoreOutcome> RunStore(SelectedFolder& folder, const StoreJob& job) {
     if (job.silent) continue;
     out.responses += "* " + std::to_string(seq) + " FETCH (";
     if (job.uid || reports.vanished) out.responses += "UID " + std::to_string(now.uid) + " ";
-    out.responses += "FLAGS " + FormatFlags(now.flags, folder.keywords.names(), now.recent) + ModseqItem(now, reports) + ")\r\n";
+    out.responses += "FLAGS " + FormatFlags(now.flags, folder.keywords().names(), folder.view.recent(now.uid)) + ModseqItem(now, reports) + ")\r\n";
   }
   return out;
 }
@@ -183,7 +184,11 @@ void Session::Store(const imap::Command& c, bool uid) {
   auto out = std::make_shared<Result<StoreOutcome>>(Error{""});
   std::string tag = c.tag;
   Wait();
-  host_->Run([folder, out, job] { *out = RunStore(*folder, job); },
+  host_->Run(
+      [folder, out, job] {
+        auto lock = folder->Lock();
+        *out = RunStore(*folder, job);
+      },
              [this, out, tag, uid] {
                const char* done = uid ? "UID STORE completed" : "STORE completed";
                if (out->ok()) {

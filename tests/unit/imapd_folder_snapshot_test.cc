@@ -38,7 +38,7 @@ TEST_F(ImapdFolderSnapshot, NumbersMessagesOldestFirstAndKeepsTheirUids) {
   EXPECT_TRUE(s->messages[0].flags.flagged && s->messages[0].flags.seen);
   EXPECT_EQ(s->messages[2].uid, 3u);
   EXPECT_EQ(s->messages[2].file, "new/300.M1.h");
-  EXPECT_FALSE(s->messages[2].recent);
+  EXPECT_TRUE(s->recent.empty());
   EXPECT_EQ(s->next_uid, 4u);
   EXPECT_EQ(s->uidvalidity, uids.uidvalidity());
 
@@ -64,14 +64,14 @@ TEST_F(ImapdFolderSnapshot, TheSessionThatClaimsNewMessagesSeesThemRecent) {
   Result<FolderSnapshot> s = TakeSnapshot(dir_.path(), uids, claim);
   ASSERT_TRUE(s.ok());
   ASSERT_EQ(s->messages.size(), 1u);
-  EXPECT_TRUE(s->messages[0].recent);
+  EXPECT_EQ(s->recent, (std::vector<uint32_t>{1}));
   EXPECT_EQ(s->messages[0].file, "cur/100.M1.h:2,");
   EXPECT_EQ(::access((dir_.path() + "/cur/100.M1.h:2,").c_str(), F_OK), 0);
   // Another session, later: the same message, not recent for it.
   maildir::UidList other = Uids();
   s = TakeSnapshot(dir_.path(), other, claim);
   ASSERT_TRUE(s.ok());
-  EXPECT_FALSE(s->messages[0].recent);
+  EXPECT_TRUE(s->recent.empty());
   EXPECT_EQ(s->messages[0].uid, 1u);
 }
 

@@ -39,12 +39,46 @@ TEST(ImapdMailboxView, SequenceNumbersFollowUids) {
 }
 
 TEST(ImapdMailboxView, RecentStaysWithTheSessionThatClaimedIt) {
-  std::vector<ViewMessage> first = Ms({1, 2});
-  first[1].recent = true;  // this session moved it from new/
-  MailboxView v(first);
+  MailboxView v(Ms({1, 2}), {2});  // this session moved 2 from new/
   EXPECT_TRUE(v.Apply(Ms({1, 2}), true).empty());  // later snapshots claim nothing
-  EXPECT_FALSE(v.at(1).recent);
-  EXPECT_TRUE(v.at(2).recent);
+  EXPECT_FALSE(v.recent(1));
+  EXPECT_TRUE(v.recent(2));
+  EXPECT_EQ(v.recent_count(), 1u);
+  // One claimed later joins it; an expunged one leaves.
+  auto snapshot = std::make_shared<const std::vector<ViewMessage>>(Ms({1, 3}));
+  ViewChanges c = v.Apply(snapshot, {3}, true);
+  EXPECT_TRUE(c.exists_changed);
+  EXPECT_FALSE(v.recent(2));
+  EXPECT_TRUE(v.recent(3));
+  EXPECT_EQ(v.recent_count(), 1u);
+}
+
+TEST(ImapdMailboxView, SharesTheSnapshotUntilItMustDiffer) {
+  auto first = std::make_shared<const std::vector<ViewMessage>>(Ms({1, 2}));
+  MailboxView v(first, {});
+  EXPECT_EQ(&v.messages(), first.get());
+  // Growth: the view takes the new snapshot as it is.
+  std::vector<ViewMessage> grown = Ms({1, 2, 3});
+  grown[0].flags.seen = true;
+  auto second = std::make_shared<const std::vector<ViewMessage>>(grown);
+  ViewChanges c = v.Apply(second, {}, false);
+  EXPECT_EQ(&v.messages(), second.get());
+  EXPECT_TRUE(c.exists_changed);
+  EXPECT_EQ(c.flags_changed, (std::vector<uint32_t>{1}));
+  // A change of its own copies, leaving the shared snapshot as it was.
+  v.SetFlags(2, maildir::Flags::FromName("x:2,F"), 7);
+  EXPECT_NE(&v.messages(), second.get());
+  EXPECT_FALSE((*second)[1].flags.flagged);
+  EXPECT_TRUE(v.at(2).flags.flagged);
+  // A message gone while expunges must wait: a copy with the ghost.
+  auto third = std::make_shared<const std::vector<ViewMessage>>(Ms({1, 3}));
+  c = v.Apply(third, {}, false);
+  EXPECT_NE(&v.messages(), third.get());
+  EXPECT_TRUE(v.at(2).gone);
+  // Allowed, the expunge is told and the view shares the snapshot again.
+  c = v.Apply(third, {}, true);
+  EXPECT_EQ(c.expunged, (std::vector<uint32_t>{2}));
+  EXPECT_EQ(&v.messages(), third.get());
 }
 
 TEST(ImapdMailboxView, NothingChangedSaysNothing) {

@@ -31,6 +31,7 @@ class ImapdSearchMatch : public ::testing::Test {
     SearchCommand cmd = testing::ParseSearch(search);
     BindToFolder(&cmd.program, 10, 20);
     SearchSubject s{3, &message_, &keywords_};
+    s.recent = subject_recent_;
     s.size = text_ ? text_->size() : 1000;
     s.internal_date = kInternal;
     if (with_text) s.text = text_.get();
@@ -43,6 +44,7 @@ class ImapdSearchMatch : public ::testing::Test {
   }
 
   ViewMessage message_;
+  bool subject_recent_ = false;
   std::vector<std::string> keywords_;
   std::unique_ptr<SearchText> text_;
   // BEFORE, ON and SINCE compare days in the server's zone: pin it.
@@ -55,7 +57,7 @@ TEST_F(ImapdSearchMatch, FlagsAndKeywords) {
   EXPECT_TRUE(Matches("SEEN UNANSWERED UNFLAGGED UNDELETED UNDRAFT OLD"));
   EXPECT_FALSE(Matches("UNSEEN"));
   EXPECT_FALSE(Matches("NEW"));
-  message_.recent = true;
+  subject_recent_ = true;
   message_.flags.seen = false;
   EXPECT_TRUE(Matches("NEW RECENT"));
   message_.flags = {.draft = true, .flagged = true, .replied = true, .trashed = true};

@@ -43,7 +43,11 @@ class Host : public SessionHost {
   void Log(const std::string& line) override { log += line + "\n"; }
   void Watch(const std::string& dir) override { watching = dir; }
   void StopWatching() override { watching.clear(); }
+  std::shared_ptr<FolderStates> folders() override { return states; }
   std::string watching;  // the folder IDLE watches, "" when none
+  // A host of its own is a server of its own; give two the same to have
+  // their sessions share what they know of a folder.
+  std::shared_ptr<FolderStates> states = std::make_shared<FolderStates>();
 };
 
 // The digits after the `nth` `marker` in `out` (spaces and "(" between

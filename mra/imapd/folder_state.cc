@@ -1,0 +1,146 @@
+#include "mra/imapd/folder_state.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "mra/imapd/modseq.h"
+
+namespace posthorn::imapd {
+
+namespace {
+
+// Past the timestamp grain of any local filesystem with nanosecond
+// timestamps (the kernel's coarse clock ticks every 1-10 ms); one with
+// whole seconds (no nanoseconds at all) gets two seconds.
+constexpr int64_t kFineGrainNs = 50'000'000;
+constexpr int64_t kCoarseGrainNs = 2'000'000'000;
+
+int64_t Ns(const timespec& t) { return int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; }
+
+// A listing made at `now` stands for a directory with mtime `m` only if no
+// later change can have left `m` as it is.
+bool Settled(const timespec& m, const timespec& now) {
+  int64_t grain = m.tv_nsec == 0 ? kCoarseGrainNs : kFineGrainNs;
+  return Ns(m) + grain < Ns(now);
+}
+
+}  // namespace
+
+bool FolderState::Stamp::operator==(const Stamp& o) const {
+  return Ns(new_mtime) == Ns(o.new_mtime) && Ns(cur_mtime) == Ns(o.cur_mtime);
+}
+
+Result<FolderState::Stamp> FolderState::StampNow() const {
+  Stamp s;
+  for (auto [sub, out] : {std::pair{"/new", &s.new_mtime}, std::pair{"/cur", &s.cur_mtime}}) {
+    struct stat st;
+    std::string path = dir_ + sub;
+    if (::stat(path.c_str(), &st) == 0) *out = st.st_mtim;
+    else if (errno != ENOENT) return SysError("cannot stat " + path, errno);
+  }
+  return s;
+}
+
+Status FolderState::Load() {
+  if (!uids_) {
+    Result<maildir::UidList> uids = maildir::UidList::Open(dir_);
+    if (!uids.ok()) return uids.error();
+    uids_.emplace(std::move(*uids));
+  }
+  if (!keywords_) {
+    Result<maildir::KeywordMap> keywords = maildir::KeywordMap::Open(dir_);
+    if (!keywords.ok()) return keywords.error();
+    keywords_.emplace(std::move(*keywords));
+  }
+  return Status::Ok();
+}
+
+void FolderState::UseCache(std::vector<ViewMessage>& messages) {
+  if (!cache_ || cache_->uidvalidity() != uids_->uidvalidity()) {
+    cache_.reset();
+    // A cache that cannot be kept costs speed and CONDSTORE, nothing else.
+    if (Result<MessageCache> c = MessageCache::Open(dir_, uids_->uidvalidity()); c.ok()) cache_.emplace(std::move(*c));
+  } else if (!cache_->Refresh().ok()) {
+    cache_.reset();
+  }
+  if (cache_ && !AssignModseqs(*cache_, messages).ok()) cache_.reset();
+  // Past what AssignModseqs appended, so that only others' records make
+  // the next look give modseqs again.
+  if (cache_ && !cache_->Refresh().ok()) cache_.reset();
+  cache_read_ = cache_ ? cache_->bytes_read() : 0;
+}
+
+Status FolderState::List(bool claim_new, bool peek_new, std::vector<uint32_t>* recent) {
+  // The stamp before the listing: a change during it moves the mtime past
+  // what is recorded, and the next look lists again.
+  Result<Stamp> stamp = StampNow();
+  if (!stamp.ok()) return stamp.error();
+  SnapshotOptions options;
+  options.claim_new = claim_new;
+  options.peek_new = peek_new;
+  options.expected = listing_.get();
+  Result<FolderSnapshot> snap = TakeSnapshot(dir_, *uids_, options);
+  if (!snap.ok()) return snap.error();
+  UseCache(snap->messages);
+  listing_ = std::make_shared<std::vector<ViewMessage>>(std::move(snap->messages));
+  *recent = std::move(snap->recent);
+  timespec now;
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  listed_ = *stamp;
+  // Claims renamed files, so the stamp is already stale; the next look
+  // lists again anyway.
+  trusted_ = Settled(stamp->new_mtime, now) && Settled(stamp->cur_mtime, now);
+  return Status::Ok();
+}
+
+Result<FolderLook> FolderState::Look(bool claim_new, bool peek_new) {
+  auto lock = Lock();
+  if (Status s = Load(); !s.ok()) return s.error();
+  if (Status s = keywords_->Refresh(); !s.ok()) return s.error();
+  Result<bool> renumbered = uids_->Refresh();
+  if (!renumbered.ok()) return renumbered.error();
+  if (*renumbered) listing_.reset();  // UIDs of another UIDVALIDITY
+  Result<Stamp> stamp = StampNow();
+  if (!stamp.ok()) return stamp.error();
+  bool unclaimed = false;
+  if (claim_new && listing_)
+    unclaimed = std::any_of(listing_->begin(), listing_->end(), [](const ViewMessage& m) { return m.file.starts_with("new/"); });
+  FolderLook look;
+  if (!listing_ || !trusted_ || !(*stamp == listed_) || unclaimed) {
+    if (Status s = List(claim_new, peek_new, &look.recent); !s.ok()) return s.error();
+  } else {
+    // The same files; others may have recorded flag changes (modseqs).
+    if (cache_ && !cache_->Refresh().ok()) cache_.reset();
+    if (cache_ && cache_->bytes_read() != cache_read_) {
+      auto fresh = std::make_shared<std::vector<ViewMessage>>(*listing_);
+      UseCache(*fresh);
+      listing_ = std::move(fresh);
+    }
+    if (peek_new)
+      for (const ViewMessage& m : *listing_)
+        if (m.file.starts_with("new/")) look.recent.push_back(m.uid);
+  }
+  look.uidvalidity = uids_->uidvalidity();
+  look.next_uid = uids_->next_uid();
+  look.messages = listing_;
+  return look;
+}
+
+std::shared_ptr<FolderState> FolderStates::Get(const std::string& dir) {
+  std::lock_guard lock(mu_);
+  std::shared_ptr<FolderState> state = live_[dir].lock();
+  if (!state) {
+    state = std::make_shared<FolderState>(dir);
+    live_[dir] = state;
+  }
+  std::erase(kept_, state);
+  kept_.push_front(state);
+  if (kept_.size() > keep_) kept_.pop_back();
+  // Forget the folders no one holds any more, now and then.
+  if (live_.size() > 2 * keep_ + 64) std::erase_if(live_, [](const auto& kv) { return kv.second.expired(); });
+  return state;
+}
+
+}  // namespace posthorn::imapd

@@ -1,0 +1,111 @@
+// One folder as the whole server knows it, shared by every session that
+// has it selected: its uidlist, keyword map and cache, and the messages of
+// its last look, so that a large folder is parsed and held once however
+// many sessions (a client opens several) have it open.
+//
+// A look lists new/ and cur/ only when they changed: every change a
+// Maildir sees (a delivery, a flag rename, a removal) changes the mtime of
+// the directory it touches, so when neither mtime moved since the last
+// listing the listing still holds. An mtime is trusted only once it is
+// older than the listing by more than the filesystem's timestamp grain:
+// a change made in the same tick as the one before it leaves the mtime as
+// it was. The uidlist, keyword map and cache are read for what was
+// appended to them meanwhile, which costs a stat when nothing was.
+//
+// FolderStates keeps a state alive while a session uses it and, for the
+// last few folders, a while after, so that a client that logs in again
+// (or opens another connection) finds its folder as it left it.
+//
+// Every method blocks on the disk: worker threads only, holding Lock().
+#pragma once
+
+#include <sys/types.h>
+#include <time.h>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/base/result.h"
+#include "common/maildir/keywords.h"
+#include "common/maildir/uidlist.h"
+#include "mra/imapd/folder_snapshot.h"
+#include "mra/imapd/mailbox_view.h"
+#include "mra/imapd/message_cache.h"
+
+namespace posthorn::imapd {
+
+// What a look at the folder found.
+struct FolderLook {
+  uint32_t uidvalidity = 0;
+  uint32_t next_uid = 1;
+  Messages messages;            // ascending by UID, shared: never change them
+  std::vector<uint32_t> recent;  // \Recent for the caller, ascending
+};
+
+class FolderState {
+ public:
+  explicit FolderState(std::string dir) : dir_(std::move(dir)) {}
+  FolderState(const FolderState&) = delete;
+  FolderState& operator=(const FolderState&) = delete;
+
+  const std::string& dir() const { return dir_; }
+  // Recursive: a session's job holds it while calling methods that
+  // take it again.
+  std::unique_lock<std::recursive_mutex> Lock() { return std::unique_lock(mu_); }
+
+  // The folder now (see SnapshotOptions for claim_new and peek_new; its
+  // `expected` is the state's own). Reads what changed since the last look.
+  Result<FolderLook> Look(bool claim_new, bool peek_new);
+
+  // Valid after a successful Look().
+  maildir::KeywordMap& keywords() { return *keywords_; }
+  // Null when the folder keeps none (it cannot be written, say).
+  MessageCache* cache() { return cache_ ? &*cache_ : nullptr; }
+  // A cache that failed to be written is given up until the next listing.
+  void DropCache() { cache_.reset(); }
+
+ private:
+  struct Stamp {
+    timespec new_mtime{}, cur_mtime{};
+    bool operator==(const Stamp& o) const;
+  };
+  Status Load();
+  Result<Stamp> StampNow() const;
+  // Lists the folder, numbering and giving modseqs to what is new.
+  Status List(bool claim_new, bool peek_new, std::vector<uint32_t>* recent);
+  // The cache for the uidlist's UIDVALIDITY, and the listing's modseqs
+  // from it.
+  void UseCache(std::vector<ViewMessage>& messages);
+
+  std::recursive_mutex mu_;
+  std::string dir_;
+  std::optional<maildir::UidList> uids_;
+  std::optional<maildir::KeywordMap> keywords_;
+  std::optional<MessageCache> cache_;
+  std::shared_ptr<std::vector<ViewMessage>> listing_;
+  Stamp listed_;
+  bool trusted_ = false;  // listed_ may stand for the listing
+  size_t cache_read_ = 0;  // the cache's bytes the listing's modseqs reflect
+};
+
+class FolderStates {
+ public:
+  // `keep`: folders kept after their last session leaves.
+  explicit FolderStates(size_t keep = 8) : keep_(keep) {}
+  // The state of `dir`, made if no one holds it. Thread-safe.
+  std::shared_ptr<FolderState> Get(const std::string& dir);
+
+ private:
+  std::mutex mu_;
+  size_t keep_;
+  std::unordered_map<std::string, std::weak_ptr<FolderState>> live_;
+  std::deque<std::shared_ptr<FolderState>> kept_;  // most recent first
+};
+
+}  // namespace posthorn::imapd
