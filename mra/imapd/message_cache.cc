@@ -109,6 +109,7 @@ Status MessageCache::StartAfresh() {
   expunged_.clear();
   // highest_modseq_ stays: NextModseq goes on above it and above the clock.
   std::string header = Header(uidvalidity_);
+  append_ = UniqueFd();
   if (Status s = ReplaceFile(path(), header); !s.ok()) return s;
   struct stat st;
   if (::stat(path().c_str(), &st) != 0) return SysError("cannot stat " + path(), errno);
@@ -123,6 +124,7 @@ Status MessageCache::Refresh() {
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) return SysError("cannot stat " + path(), errno);
   if (st.st_ino != inode_) {  // first read, or replaced by a compaction
+    append_ = UniqueFd();
     facts_.clear();
     flags_.clear();
     expunged_.clear();
@@ -148,11 +150,23 @@ Status MessageCache::Refresh() {
 }
 
 Status MessageCache::Append(const std::string& line) {
-  UniqueFd fd(::open(path().c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW));
+  // Kept open: a cold FETCH appends a record per message. A file replaced
+  // meanwhile by another process loses what goes to the old one, which
+  // only costs a later read of the message.
+  if (!append_.valid()) append_ = UniqueFd(::open(path().c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW));
+  const UniqueFd& fd = append_;
   if (!fd.valid()) return SysError("cannot open " + path(), errno);
   // One write: O_APPEND keeps it whole against other appenders.
   ssize_t n = ::write(fd.get(), line.data(), line.size());
   if (n != static_cast<ssize_t>(line.size())) return SysError("cannot append to " + path(), n < 0 ? errno : EIO);
+  // Written right after what was read (no one appended in between, and it
+  // is the file that was read): the caller puts the records in the maps
+  // itself, so the next Refresh need not read them back.
+  struct stat st;
+  off_t end = ::lseek(fd.get(), 0, SEEK_CUR);
+  if (end >= 0 && static_cast<size_t>(end) == read_ + line.size() && ::fstat(fd.get(), &st) == 0 &&
+      st.st_ino == inode_)
+    read_ = static_cast<size_t>(end);
   return Status::Ok();
 }
 

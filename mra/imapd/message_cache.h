@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "common/base/result.h"
+#include "common/base/unique_fd.h"
 
 namespace posthorn::imapd {
 
@@ -102,6 +103,7 @@ class MessageCache {
   uint64_t highest_modseq_ = 0;
   ino_t inode_ = 0;
   size_t read_ = 0;
+  UniqueFd append_;  // open for Append, on inode_
 };
 
 }  // namespace posthorn::imapd

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include <string>
 
 namespace posthorn::message {
@@ -67,6 +69,30 @@ TEST(MessageWireForm, ToWireFormReplacesNulAndKeepsTheSize) {
   EXPECT_EQ(wire, "a\x80" "b\r\n");
   bool cr = false;
   EXPECT_EQ(wire.size(), WireSize(stored, &cr));
+}
+
+// The line-at-a-time code against the rule, byte by byte, on random text
+// dense in CR, LF and NUL, whole and in chunks.
+TEST(MessageWireForm, AgreesWithTheByteRuleOnRandomText) {
+  std::mt19937 rng(7);
+  const char alphabet[] = {'a', '\r', '\n', '\0', 'b'};
+  for (int round = 0; round < 2000; ++round) {
+    std::string stored(rng() % 40, 'a');
+    for (char& c : stored) c = alphabet[rng() % 5];
+    std::string expect;
+    bool prev_cr = false;
+    for (char c : stored) {
+      if (c == '\n' && !prev_cr) expect += '\r';
+      expect += c == '\0' ? '\x80' : c;
+      prev_cr = c == '\r';
+    }
+    EXPECT_EQ(ToWireForm(stored), expect);
+    size_t cut = stored.empty() ? 0 : rng() % stored.size();
+    bool cr = false;
+    uint64_t size = WireSize(std::string_view(stored).substr(0, cut), &cr);
+    size += WireSize(std::string_view(stored).substr(cut), &cr);
+    EXPECT_EQ(size, expect.size());
+  }
 }
 
 }  // namespace
