@@ -72,9 +72,17 @@ std::string FoldCase(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {  // the common case, kept quick
-      out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : static_cast<char>(c));
-      ++i;
+    if (c < 0x80) {
+      // The common case, a run of ASCII at a time: a body SEARCH folds
+      // every message.
+      size_t end = i;
+      while (end < text.size() && static_cast<unsigned char>(text[end]) < 0x80) ++end;
+      size_t at = out.size();
+      out.resize(at + (end - i));
+      for (char* o = out.data() + at; i < end; ++i, ++o) {
+        char a = text[i];
+        *o = a >= 'A' && a <= 'Z' ? static_cast<char>(a + 32) : a;
+      }
       continue;
     }
     uint32_t cp = 0;

@@ -21,18 +21,18 @@ Result<std::vector<FolderFile>> ScanFolder(const std::string& dir) {
       files.push_back(FolderFile{sub, std::move(name)});
     }
   }
-  // Stable: for one base, new/ entries come before cur/ ones, and the last
-  // of a run is kept below.
-  std::stable_sort(files.begin(), files.end(),
-                   [](const FolderFile& a, const FolderFile& b) { return BaseName(a.name) < BaseName(b.name); });
+  // Sorted by base through an index with each base found once, not once
+  // per comparison: a folder may hold 100,000 files. Stable: for one base,
+  // new/ entries come before cur/ ones, and the last of a run is kept.
+  std::vector<std::pair<std::string_view, size_t>> order;
+  order.reserve(files.size());
+  for (size_t i = 0; i < files.size(); ++i) order.emplace_back(BaseName(files[i].name), i);
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<FolderFile> out;
   out.reserve(files.size());
-  for (FolderFile& f : files) {
-    if (!out.empty() && BaseName(out.back().name) == BaseName(f.name)) {
-      out.back() = std::move(f);
-      continue;
-    }
-    out.push_back(std::move(f));
+  for (size_t k = 0; k < order.size(); ++k) {
+    if (k + 1 < order.size() && order[k + 1].first == order[k].first) continue;
+    out.push_back(std::move(files[order[k].second]));
   }
   return out;
 }

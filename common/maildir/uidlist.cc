@@ -34,7 +34,7 @@ uint32_t UidList::next_uid() const {
 }
 
 std::optional<uint32_t> UidList::Find(std::string_view base) const {
-  auto it = by_base_.find(std::string(base));
+  auto it = by_base_.find(base);
   if (it == by_base_.end()) return std::nullopt;
   return it->second;
 }

@@ -79,7 +79,12 @@ class UidList {
   uint32_t uidvalidity_ = 0;
   uint32_t header_next_ = 1;
   std::vector<UidEntry> entries_;
-  std::unordered_map<std::string, uint32_t> by_base_;
+  // Looked up by string_view with no copy: a listing looks up every file.
+  struct BaseHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, uint32_t, BaseHash, std::equal_to<>> by_base_;
   ino_t inode_ = 0;
   size_t read_ = 0;  // bytes of whole lines taken in
 };

@@ -92,7 +92,22 @@ Status FolderState::List(bool claim_new, bool peek_new, std::vector<uint32_t>* r
   // Claims renamed files, so the stamp is already stale; the next look
   // lists again anyway.
   trusted_ = Settled(stamp->new_mtime, now) && Settled(stamp->cur_mtime, now);
+  unsettled_ = !recent->empty() && claim_new;
   return Status::Ok();
+}
+
+Status FolderState::Settle() {
+  auto lock = Lock();
+  if (!unsettled_ || !listing_) return Status::Ok();
+  Result<Stamp> stamp = StampNow();
+  if (!stamp.ok()) return stamp.error();
+  timespec now;
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  // Too soon: a listing now could not be trusted either.
+  if (!Settled(stamp->new_mtime, now) || !Settled(stamp->cur_mtime, now)) return Status::Ok();
+  Result<FolderLook> look = Look(/*claim_new=*/false, /*peek_new=*/false);
+  unsettled_ = false;
+  return look.ok() ? Status::Ok() : Status(look.error());
 }
 
 Result<FolderLook> FolderState::Look(bool claim_new, bool peek_new) {
@@ -141,6 +156,14 @@ std::shared_ptr<FolderState> FolderStates::Get(const std::string& dir) {
   // Forget the folders no one holds any more, now and then.
   if (live_.size() > 2 * keep_ + 64) std::erase_if(live_, [](const auto& kv) { return kv.second.expired(); });
   return state;
+}
+
+std::vector<std::shared_ptr<FolderState>> FolderStates::Unsettled() {
+  std::lock_guard lock(mu_);
+  std::vector<std::shared_ptr<FolderState>> out;
+  for (const auto& [dir, weak] : live_)
+    if (std::shared_ptr<FolderState> state = weak.lock(); state && state->unsettled()) out.push_back(std::move(state));
+  return out;
 }
 
 }  // namespace posthorn::imapd

@@ -12,6 +12,11 @@
 // it was. The uidlist, keyword map and cache are read for what was
 // appended to them meanwhile, which costs a stat when nothing was.
 //
+// Claiming new mail renames files into cur/, which makes the listing's
+// mtimes stale by this server's own doing; such a folder is listed again
+// off the loop once the mtimes have settled (Settle(), from the server's
+// timer), so that the next SELECT or NOOP finds it current.
+//
 // FolderStates keeps a state alive while a session uses it and, for the
 // last few folders, a while after, so that a client that logs in again
 // (or opens another connection) finds its folder as it left it.
@@ -22,6 +27,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -70,6 +76,12 @@ class FolderState {
   // A cache that failed to be written is given up until the next listing.
   void DropCache() { cache_.reset(); }
 
+  // The listing is stale by this server's own renames. Any thread.
+  bool unsettled() const { return unsettled_; }
+  // Lists the folder again if it is still unsettled and its mtimes are
+  // old enough now to be trusted.
+  Status Settle();
+
  private:
   struct Stamp {
     timespec new_mtime{}, cur_mtime{};
@@ -91,6 +103,7 @@ class FolderState {
   std::shared_ptr<std::vector<ViewMessage>> listing_;
   Stamp listed_;
   bool trusted_ = false;  // listed_ may stand for the listing
+  std::atomic<bool> unsettled_ = false;
   size_t cache_read_ = 0;  // the cache's bytes the listing's modseqs reflect
 };
 
@@ -100,6 +113,8 @@ class FolderStates {
   explicit FolderStates(size_t keep = 8) : keep_(keep) {}
   // The state of `dir`, made if no one holds it. Thread-safe.
   std::shared_ptr<FolderState> Get(const std::string& dir);
+  // The folders kept whose listing waits for Settle(). Thread-safe.
+  std::vector<std::shared_ptr<FolderState>> Unsettled();
 
  private:
   std::mutex mu_;

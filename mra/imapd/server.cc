@@ -20,7 +20,21 @@ std::unique_ptr<net::MailAccessClient> Server::NewClient(const std::string& peer
   return std::make_unique<Client>(*this, peer);
 }
 
+void Server::SettleFolders() {
+  for (std::shared_ptr<FolderState>& state : folders_->Unsettled()) {
+    disk_worker().Submit(
+        [state] {
+          // Only speed is lost if it fails: the next look lists anyway.
+          if (Status s = state->Settle(); !s.ok()) log::Warning("%s", s.message().c_str());
+        },
+        [] {});
+  }
+  settle_timer_.Start(std::chrono::seconds(1));
+}
+
 Status Server::StartExtras() {
+  settle_timer_ = net::Timer(loop(), [this] { SettleFolders(); });
+  settle_timer_.Start(std::chrono::seconds(1));
   Result<std::unique_ptr<FolderWatcher>> w = FolderWatcher::Create();
   if (!w.ok()) {
     // Out of inotify instances (fs.inotify.max_user_instances): IDLE

@@ -36,6 +36,9 @@ class Server : public net::MailAccessServer {
   std::shared_ptr<FolderWatcher> watcher_;
   net::Event watch_ev_;
   std::shared_ptr<FolderStates> folders_ = std::make_shared<FolderStates>();
+  // Every second: folders whose listing waits to settle are listed again.
+  net::Timer settle_timer_;
+  void SettleFolders();
 };
 
 }  // namespace posthorn::imapd
