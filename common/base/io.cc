@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <string_view>
 
 #include "common/base/unique_fd.h"
 
@@ -84,6 +86,36 @@ Status ReadFile(const std::string& path, std::string* out, struct stat* info) { 
 
 Status ReadOwnFile(const std::string& path, std::string* out, struct stat* info) {
   return ReadWhole(path, O_NOFOLLOW, out, info);
+}
+
+Status ReadOwnFileHead(const std::string& path, std::string* out, struct stat* info) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd.valid()) return SysError("cannot open " + path, errno);
+  if (info && ::fstat(fd.get(), info) != 0) return SysError("cannot stat " + path, errno);
+  const size_t start = out->size();
+  constexpr size_t kChunk = 8192;
+  for (;;) {
+    size_t at = out->size();
+    out->resize(at + kChunk);
+    ssize_t n = ReadSome(fd.get(), out->data() + at, kChunk);
+    if (n < 0) {
+      out->resize(start);
+      return SysError("cannot read " + path, errno);
+    }
+    out->resize(at + static_cast<size_t>(n));
+    // Look from a little before this chunk: the blank line may straddle.
+    std::string_view text = std::string_view(*out).substr(start);
+    size_t from = at - start >= 3 ? at - start - 3 : 0;
+    size_t lf = text.find("\n\n", from), crlf = text.find("\r\n\r\n", from);
+    size_t end = std::min(lf == std::string_view::npos ? lf : lf + 2, crlf == std::string_view::npos ? crlf : crlf + 4);
+    if (text.starts_with("\n")) end = 1;  // no header at all
+    if (text.starts_with("\r\n")) end = 2;
+    if (end != std::string_view::npos) {
+      out->resize(start + end);
+      return Status::Ok();
+    }
+    if (n == 0) return Status::Ok();
+  }
 }
 
 }  // namespace posthorn

@@ -24,5 +24,8 @@ ssize_t ReadSome(int fd, char* buf, size_t len);
 // Posthorn and other MDAs write, where a link would be someone's trick.
 Status ReadFile(const std::string& path, std::string* out, struct stat* info = nullptr);
 Status ReadOwnFile(const std::string& path, std::string* out, struct stat* info = nullptr);
+// As ReadOwnFile, up to and including the first empty line (LF LF or
+// CRLF CRLF): a message's header.
+Status ReadOwnFileHead(const std::string& path, std::string* out, struct stat* info = nullptr);
 
 }  // namespace posthorn

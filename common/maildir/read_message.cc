@@ -10,14 +10,15 @@
 
 namespace posthorn::maildir {
 
-Result<StoredMessage> ReadMessage(const std::string& dir, const std::string& file) {
+Result<StoredMessage> ReadMessage(const std::string& dir, const std::string& file, bool header_only) {
   StoredMessage m;
   m.file = file;
   struct stat st;
   // Two tries, as ChangeFlags makes: the name known, then the one a listing
   // finds; a message renamed again in between reads as a passing failure.
   for (int attempt = 0; attempt < 2; ++attempt) {
-    Status read = ReadOwnFile(dir + "/" + m.file, &m.bytes, &st);
+    Status read = header_only ? ReadOwnFileHead(dir + "/" + m.file, &m.bytes, &st)
+                              : ReadOwnFile(dir + "/" + m.file, &m.bytes, &st);
     if (read.ok()) {
       m.mtime = st.st_mtime;
       return m;

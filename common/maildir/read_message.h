@@ -18,7 +18,9 @@ struct StoredMessage {
 };
 
 // Reads `dir`/`file`; when that name is stale, finds the message again by
-// its base name. ENOENT when it is gone (expunged).
-Result<StoredMessage> ReadMessage(const std::string& dir, const std::string& file);
+// its base name. ENOENT when it is gone (expunged). With `header_only`,
+// `bytes` ends after the header's blank line (or is the whole file when it
+// has none): what ENVELOPE needs, at a fraction of the reading.
+Result<StoredMessage> ReadMessage(const std::string& dir, const std::string& file, bool header_only = false);
 
 }  // namespace posthorn::maildir

@@ -49,6 +49,19 @@ MessageFacts FactsOf(Loaded& m) {
                       FormatBodyStructure(m.Tree().root, m.wire, /*extensible=*/true)};
 }
 
+// The facts a header alone gives: no BODYSTRUCTURE, the size the name says.
+MessageFacts HeaderFacts(const Loaded& m, uint64_t wire_size) {
+  return MessageFacts{wire_size, m.mtime, FormatEnvelope(m.wire), ""};
+}
+
+// Can the answer come from the header alone (a cold FETCH of ENVELOPE, as
+// clients list a folder), given a size in the file's name?
+bool HeaderSuffices(const FetchRequest& r) {
+  for (const FetchItem& item : r.items)
+    if (item.kind == Kind::kBodyStructure || item.kind == Kind::kBody || item.kind == Kind::kSection) return false;
+  return true;
+}
+
 // Does answering need the file, given what the cache and the name know?
 bool NeedsFile(const FetchRequest& r, const ViewMessage& m, const MessageFacts* facts) {
   for (const FetchItem& item : r.items) {
@@ -62,8 +75,10 @@ bool NeedsFile(const FetchRequest& r, const ViewMessage& m, const MessageFacts* 
         break;
       case Kind::kInternalDate:  // read once, then cached with the rest
       case Kind::kEnvelope:
-      case Kind::kBodyStructure:
         if (!facts) return true;
+        break;
+      case Kind::kBodyStructure:
+        if (!facts || facts->bodystructure.empty()) return true;
         break;
       case Kind::kBody:
       case Kind::kSection:
@@ -139,17 +154,20 @@ Status FetchMessage(SelectedFolder& folder, uint32_t seq, const FetchRequest& re
   const MessageFacts* facts = cache ? cache->Facts(v.uid) : nullptr;
   Loaded loaded;
   bool have_file = false;
+  std::optional<uint64_t> named_size = maildir::SizeFromName(v.base, 'W');
+  bool header_only = !facts && named_size && HeaderSuffices(request);
   if (!v.gone && NeedsFile(request, v, facts)) {
-    Result<maildir::StoredMessage> stored = maildir::ReadMessage(folder.dir, v.file);
+    Result<maildir::StoredMessage> stored = maildir::ReadMessage(folder.dir, v.file, header_only);
     if (!stored.ok() && stored.errnum() != ENOENT) return stored.error();
     if (stored.ok()) {
       have_file = true;
       if (stored->file != v.file) folder.view.SetFile(seq, stored->file);
       loaded.wire = message::ToWireForm(stored->bytes);
       loaded.mtime = stored->mtime;
-      if (!facts && cache) {
+      if ((!facts || facts->bodystructure.empty()) && cache) {
         // The cache is for speed; one that cannot be written is dropped.
-        if (!cache->AddFacts(v.uid, FactsOf(loaded)).ok()) folder.DropCache();
+        MessageFacts learnt = header_only ? HeaderFacts(loaded, *named_size) : FactsOf(loaded);
+        if (!cache->AddFacts(v.uid, learnt).ok()) folder.DropCache();
         cache = folder.cache();
         facts = cache ? cache->Facts(v.uid) : nullptr;
       }

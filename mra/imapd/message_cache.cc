@@ -19,7 +19,9 @@ namespace posthorn::imapd {
 
 namespace {
 
-constexpr std::string_view kMagic = "posthorn-cache 1 ";
+// Version 2 may say "-" for a BODYSTRUCTURE not known yet.
+constexpr std::string_view kMagic = "posthorn-cache 2 ";
+constexpr std::string_view kUnknown = "-";
 
 template <typename T>
 bool Number(std::string_view s, T* out) {
@@ -32,7 +34,8 @@ std::string Header(uint32_t uidvalidity) { return std::string(kMagic) + std::to_
 
 std::string FactsLine(uint32_t uid, const MessageFacts& f) {
   return "m " + std::to_string(uid) + " " + std::to_string(f.size) + " " + std::to_string(f.internal_date) + " " +
-         EncodeField(f.envelope) + " " + EncodeField(f.bodystructure) + "\n";
+         EncodeField(f.envelope) + " " + (f.bodystructure.empty() ? std::string(kUnknown) : EncodeField(f.bodystructure)) +
+         "\n";
 }
 
 std::string FlagsLine(uint32_t uid, const FlagState& s) {
@@ -81,7 +84,7 @@ bool MessageCache::Take(std::string_view text, size_t* used) {
       std::optional<std::string> env = DecodeField(f[4]), body = DecodeField(f[5]);
       if (!Number(f[2], &m.size) || !Number(f[3], &m.internal_date) || !env || !body) return false;
       m.envelope = std::move(*env);
-      m.bodystructure = std::move(*body);
+      m.bodystructure = *body == kUnknown ? std::string() : std::move(*body);
       facts_[uid] = std::move(m);
     } else if (f[0] == "f" && f.size() == 4) {
       FlagState s;

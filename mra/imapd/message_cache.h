@@ -6,7 +6,7 @@
 //
 // `posthorn-cache` beside the uidlist holds text records, one a line:
 //
-//   posthorn-cache 1 UIDVALIDITY
+//   posthorn-cache 2 UIDVALIDITY
 //   m UID SIZE INTERNALDATE ENVELOPE BODYSTRUCTURE    (message facts)
 //   f UID MODSEQ FLAGS                                (a flag change)
 //   x UID MODSEQ                                      (an expunge)
@@ -42,7 +42,9 @@ struct MessageFacts {
   uint64_t size = 0;           // RFC822.SIZE: octets with CRLF line ends
   int64_t internal_date = 0;   // seconds since the epoch
   std::string envelope;        // the ENVELOPE as sent, e.g. ("date" "subj" ...)
-  std::string bodystructure;   // the BODYSTRUCTURE as sent
+  // The BODYSTRUCTURE as sent; empty when not known yet (only the header
+  // was read, for ENVELOPE), written "-" in the file.
+  std::string bodystructure;
 
   bool operator==(const MessageFacts&) const = default;
 };

@@ -38,7 +38,7 @@ TEST_F(ImapdMessageCache, RecordsReadBackInAnotherProcess) {
   ASSERT_TRUE(one.AddFlags(3, {1000, "2,S"}).ok());
   ASSERT_TRUE(one.AddFlags(3, {1001, "2,FS"}).ok());
   EXPECT_EQ(File(),
-            "posthorn-cache 1 7\n"
+            "posthorn-cache 2 7\n"
             "m 3 4096 1700000000 (\"Tue,%201%20Dec%202026\"%20\"hi%20there\"%20NIL) (\"text\"%20\"plain\"%20NIL)\n"
             "f 3 1000 2,S\n"
             "f 3 1001 2,FS\n");
@@ -62,14 +62,14 @@ TEST_F(ImapdMessageCache, ALineCutShortWaitsAndADamagedOneStartsAfresh) {
   std::ofstream(dir_.path() + "/posthorn-cache", std::ios::app) << " x y\nbogus line\n";
   ASSERT_TRUE(other.Refresh().ok());
   EXPECT_EQ(other.Facts(1), nullptr);
-  EXPECT_EQ(File(), "posthorn-cache 1 7\n");
+  EXPECT_EQ(File(), "posthorn-cache 2 7\n");
 }
 
 TEST_F(ImapdMessageCache, AnotherUidValidityStartsAfresh) {
   ASSERT_TRUE(Open(7).AddFacts(1, Facts(10)).ok());
   MessageCache c = Open(8);
   EXPECT_EQ(c.Facts(1), nullptr);
-  EXPECT_EQ(File(), "posthorn-cache 1 8\n");
+  EXPECT_EQ(File(), "posthorn-cache 2 8\n");
 }
 
 TEST_F(ImapdMessageCache, CompactionKeepsOnlyWhatIsAsked) {

@@ -119,5 +119,27 @@ TEST_F(ImapdFetch, TheCacheAnswersTheSecondTime) {
   EXPECT_EQ(Talk("a FETCH 1 (ENVELOPE BODYSTRUCTURE)\r\n"), first);
 }
 
+TEST_F(ImapdFetch, AnEnvelopeWithASizeInTheNameReadsOnlyTheHeader) {
+  // W=57 as mda writes it; the body is rewritten behind the server's
+  // back (which no Maildir writer does) to show what was read when.
+  Put("cur/100.M1.h,S=52,W=57:2,");
+  Select();
+  std::string envelope = Talk("a FETCH 1 (RFC822.SIZE ENVELOPE)\r\n");
+  EXPECT_NE(envelope.find("RFC822.SIZE 57 ENVELOPE (NIL \"Hello\""), std::string::npos) << envelope;
+  std::string cache;
+  ASSERT_TRUE(ReadFile(host_.maildir + "/posthorn-cache", &cache).ok());
+  EXPECT_NE(cache.find("\nm 1 57 1700000000 "), std::string::npos) << cache;
+  EXPECT_TRUE(cache.ends_with(" -\n")) << cache;  // BODYSTRUCTURE not known yet
+  // BODYSTRUCTURE reads the whole file, and records it.
+  Put("cur/100.M1.h,S=52,W=57:2,", std::string(kMessage) + "three\n");
+  std::string structure = Talk("a FETCH 1 BODYSTRUCTURE\r\n");
+  EXPECT_NE(structure.find(" NIL NIL \"7bit\" 17 3 "), std::string::npos) << structure;
+  ASSERT_TRUE(ReadFile(host_.maildir + "/posthorn-cache", &cache).ok());
+  EXPECT_FALSE(cache.ends_with(" -\n")) << cache;
+  // The whole read's facts replace the header's, size included.
+  std::string again = Talk("a FETCH 1 (RFC822.SIZE ENVELOPE)\r\n");
+  EXPECT_NE(again.find("RFC822.SIZE 64 ENVELOPE (NIL \"Hello\""), std::string::npos) << again;
+}
+
 }  // namespace
 }  // namespace posthorn::imapd

@@ -32,6 +32,24 @@ TEST_F(MaildirReadMessage, ReadsTheBytesAndTheTime) {
   EXPECT_EQ(m->mtime, st.st_mtime);
 }
 
+TEST_F(MaildirReadMessage, HeaderOnlyStopsAfterTheBlankLine) {
+  std::string body(20000, 'x');
+  Put("cur/1.M1.h:2,", "Subject: x\nTo: y\n\n" + body + "\n\nmore\n");
+  Result<StoredMessage> m = ReadMessage(dir_.path(), "cur/1.M1.h:2,", /*header_only=*/true);
+  ASSERT_TRUE(m.ok()) << m.message();
+  EXPECT_EQ(m->bytes, "Subject: x\nTo: y\n\n");
+  Put("cur/2.M1.h:2,", "Subject: x\r\n\r\nbody");
+  EXPECT_EQ(ReadMessage(dir_.path(), "cur/2.M1.h:2,", true)->bytes, "Subject: x\r\n\r\n");
+  Put("cur/3.M1.h:2,", "Subject: no body");  // no blank line: all of it
+  EXPECT_EQ(ReadMessage(dir_.path(), "cur/3.M1.h:2,", true)->bytes, "Subject: no body");
+  Put("cur/4.M1.h:2,", "\nno header\n\nat all\n");
+  EXPECT_EQ(ReadMessage(dir_.path(), "cur/4.M1.h:2,", true)->bytes, "\n");
+  // A blank line across the 8 KB reads.
+  std::string header = "X-Pad: " + std::string(8192 - 8, 'p') + "\n";
+  Put("cur/5.M1.h:2,", header + "\nbody\n");
+  EXPECT_EQ(ReadMessage(dir_.path(), "cur/5.M1.h:2,", true)->bytes, header + "\n");
+}
+
 TEST_F(MaildirReadMessage, RefusesASymlinkPlantedAsAMessage) {
   Put("secret", "another user's mail");
   ASSERT_EQ(::symlink((dir_.path() + "/secret").c_str(), (dir_.path() + "/cur/1.M1.h:2,").c_str()), 0);
