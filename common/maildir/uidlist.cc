@@ -39,9 +39,9 @@ std::optional<uint32_t> UidList::Find(std::string_view base) const {
   return it->second;
 }
 
-void UidList::Add(const UidEntry& e) {
-  entries_.push_back(e);
-  by_base_[e.base] = e.uid;
+void UidList::Add(UidEntry e) {
+  entries_.push_back(std::move(e));
+  by_base_[entries_.back().base] = entries_.back().uid;
 }
 
 Result<bool> UidList::TryLoad(std::string* why) {
@@ -67,9 +67,9 @@ Result<bool> UidList::TryLoad(std::string* why) {
   // the next Refresh sees another inode and reads it again.
   uidvalidity_ = parsed->uidvalidity;
   header_next_ = parsed->next_uid;
-  entries_.clear();
   by_base_.clear();
-  for (const UidEntry& e : parsed->entries) Add(e);
+  entries_.clear();
+  for (UidEntry& e : parsed->entries) Add(std::move(e));
   inode_ = st.st_ino;
   read_ = parsed->complete;
   return true;
@@ -103,8 +103,8 @@ Status UidList::Create(const std::string& why) {
   if (::stat(path().c_str(), &st) != 0) return SysError("cannot stat " + path(), errno);
   uidvalidity_ = uidvalidity;
   header_next_ = 1;
-  entries_.clear();
   by_base_.clear();
+  entries_.clear();
   inode_ = st.st_ino;
   read_ = FormatUidListHeader(uidvalidity, 1).size();
   return Status::Ok();
@@ -121,7 +121,7 @@ Status UidList::ReadTail(bool locked) {
   tail.resize(static_cast<size_t>(n));
   Result<UidListText> parsed = ParseUidListTail(tail, entries_.empty() ? 0 : entries_.back().uid);
   if (parsed.ok()) {
-    for (const UidEntry& e : parsed->entries) Add(e);
+    for (UidEntry& e : parsed->entries) Add(std::move(e));
     read_ += parsed->complete;
     return Status::Ok();
   }
@@ -147,15 +147,18 @@ Result<std::vector<UidEntry>> UidList::Assign(const std::vector<std::string>& ba
   Result<FileLock> lock = FileLock::Acquire(lock_path());
   if (!lock.ok()) return lock.error();
   if (Status s = ReadTail(/*locked=*/true); !s.ok()) return s.error();
+  // Sized up front: the first look at a large folder numbers every file.
   std::vector<UidEntry> added;
+  added.reserve(bases.size());
   std::unordered_set<std::string_view> seen;
+  seen.reserve(bases.size());
   std::string text;
   uint32_t uid = next_uid();
   for (const std::string& b : bases) {
     if (by_base_.count(b) || !seen.insert(b).second) continue;
     if (uid > kMaxUid) return Error{path() + ": no UIDs left; remove the file to renumber the folder"};
     added.push_back(UidEntry{uid++, b});
-    text += FormatUidEntry(added.back());
+    AppendUidEntry(added.back(), &text);
   }
   if (added.empty()) return added;
   UniqueFd fd(::open(path().c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
@@ -165,6 +168,7 @@ Result<std::vector<UidEntry>> UidList::Assign(const std::vector<std::string>& ba
   if (::lseek(fd.get(), static_cast<off_t>(read_), SEEK_SET) < 0) return SysError("cannot seek " + path(), errno);
   if (!WriteAll(fd.get(), text)) return SysError("cannot write " + path(), errno);
   if (::fsync(fd.get()) != 0) return SysError("cannot fsync " + path(), errno);
+  by_base_.reserve(by_base_.size() + added.size());
   for (const UidEntry& e : added) Add(e);
   read_ += text.size();
   return added;
@@ -186,9 +190,9 @@ Status UidList::Compact(const std::function<bool(const UidEntry&)>& keep) {
   struct stat st;
   if (::stat(path().c_str(), &st) != 0) return SysError("cannot stat " + path(), errno);
   header_next_ = next;
-  entries_.clear();
   by_base_.clear();
-  for (const UidEntry& e : kept) Add(e);
+  entries_.clear();
+  for (UidEntry& e : kept) Add(std::move(e));
   inode_ = st.st_ino;
   read_ = text.size();
   return Status::Ok();

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -42,7 +43,7 @@ class UidList {
   uint32_t next_uid() const;
   // In ascending UID order; may name messages that are gone (expunged
   // since the last compaction): callers match them against the folder.
-  const std::vector<UidEntry>& entries() const { return entries_; }
+  const std::deque<UidEntry>& entries() const { return entries_; }
   std::optional<uint32_t> Find(std::string_view base) const;
 
   // Takes in what other processes appended or rewrote since. Returns true
@@ -73,18 +74,16 @@ class UidList {
   Status Create(const std::string& why);
   // Reads lines appended after `read_`; a replaced file is read whole.
   Status ReadTail(bool locked);
-  void Add(const UidEntry& e);
+  void Add(UidEntry e);
 
   std::string dir_;
   uint32_t uidvalidity_ = 0;
   uint32_t header_next_ = 1;
-  std::vector<UidEntry> entries_;
-  // Looked up by string_view with no copy: a listing looks up every file.
-  struct BaseHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  std::unordered_map<std::string, uint32_t, BaseHash, std::equal_to<>> by_base_;
+  // A deque, so that by_base_ can point into its names: a deque's
+  // elements stay where they are as it grows, and a folder's first
+  // listing adds 100,000 of them.
+  std::deque<UidEntry> entries_;
+  std::unordered_map<std::string_view, uint32_t> by_base_;
   ino_t inode_ = 0;
   size_t read_ = 0;  // bytes of whole lines taken in
 };

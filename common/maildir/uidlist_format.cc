@@ -80,6 +80,19 @@ std::string FormatUidListHeader(uint32_t uidvalidity, uint32_t next_uid) {
   return std::string(kMagic) + std::to_string(uidvalidity) + " " + std::to_string(next_uid) + "\n";
 }
 
-std::string FormatUidEntry(const UidEntry& entry) { return std::to_string(entry.uid) + " " + entry.base + "\n"; }
+std::string FormatUidEntry(const UidEntry& entry) {
+  std::string out;
+  AppendUidEntry(entry, &out);
+  return out;
+}
+
+void AppendUidEntry(const UidEntry& entry, std::string* out) {
+  char digits[12];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, entry.uid);
+  out->append(digits, end);
+  *out += ' ';
+  *out += entry.base;
+  *out += '\n';
+}
 
 }  // namespace posthorn::maildir

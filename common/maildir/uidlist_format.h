@@ -56,5 +56,7 @@ Result<UidListText> ParseUidListTail(std::string_view text, uint32_t last_uid);
 
 std::string FormatUidListHeader(uint32_t uidvalidity, uint32_t next_uid);
 std::string FormatUidEntry(const UidEntry& entry);
+// The same, appended to `out` without a string of its own.
+void AppendUidEntry(const UidEntry& entry, std::string* out);
 
 }  // namespace posthorn::maildir

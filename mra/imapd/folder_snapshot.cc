@@ -34,39 +34,51 @@ bool HasAll(const std::vector<ViewMessage>& messages, const std::vector<ViewMess
   return true;
 }
 
-// The files numbered: UIDs given to those without one yet.
-Status Number(const std::vector<maildir::FolderFile>& files, maildir::UidList& uids, FolderSnapshot* snap) {
+// The UID of each file (none for a name the uidlist cannot hold), UIDs
+// given to those without one yet. One lookup a file: a folder may hold
+// 100,000.
+Result<std::vector<std::optional<uint32_t>>> Number(const std::vector<maildir::FolderFile>& files,
+                                                    maildir::UidList& uids, FolderSnapshot* snap) {
   uint32_t uidvalidity = uids.uidvalidity();
+  std::vector<std::optional<uint32_t>> ids(files.size());
   std::vector<std::string> unnumbered;
-  for (const maildir::FolderFile& f : files) {
-    std::string_view base = maildir::BaseName(f.name);
-    if (!uids.Find(base) && maildir::CheckBaseName(base).empty()) unnumbered.emplace_back(base);
+  std::vector<size_t> where;
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::string_view base = maildir::BaseName(files[i].name);
+    ids[i] = uids.Find(base);
+    if (ids[i] || !maildir::CheckBaseName(base).empty()) continue;
+    unnumbered.emplace_back(base);
+    where.push_back(i);
   }
   if (!unnumbered.empty()) {
     Result<std::vector<maildir::UidEntry>> added = uids.Assign(unnumbered);
     if (!added.ok()) return added.error();
     // Assign may have found the file made anew (another process repaired it).
-    snap->uidvalidity_changed = snap->uidvalidity_changed || uids.uidvalidity() != uidvalidity;
+    if (uids.uidvalidity() != uidvalidity) {
+      snap->uidvalidity_changed = true;
+      for (size_t i = 0; i < files.size(); ++i) ids[i] = uids.Find(maildir::BaseName(files[i].name));
+    } else {
+      for (size_t k = 0; k < where.size(); ++k) ids[where[k]] = uids.Find(unnumbered[k]);
+    }
   }
   snap->uidvalidity = uids.uidvalidity();
   snap->next_uid = uids.next_uid();
-  return Status::Ok();
+  return ids;
 }
 
 // The messages of `files`, ascending by UID, claimed or peeked at as asked.
-void Build(const std::string& dir, const maildir::UidList& uids, const SnapshotOptions& options,
+void Build(const std::string& dir, const std::vector<std::optional<uint32_t>>& ids, const SnapshotOptions& options,
            std::vector<maildir::FolderFile>& files, FolderSnapshot* snap) {
   snap->messages.clear();
   snap->recent.clear();
   snap->messages.reserve(files.size());
-  for (maildir::FolderFile& f : files) {
-    std::string_view base = maildir::BaseName(f.name);
-    std::optional<uint32_t> uid = uids.Find(base);
-    if (!uid) continue;  // a name the uidlist cannot hold: not served
+  for (size_t i = 0; i < files.size(); ++i) {
+    maildir::FolderFile& f = files[i];
+    if (!ids[i]) continue;  // a name the uidlist cannot hold: not served
     ViewMessage m;
-    m.uid = *uid;
-    m.base = std::string(base);
-    if (f.sub == "new" && (options.claim_new ? Claim(dir, &f) : options.peek_new)) snap->recent.push_back(*uid);
+    m.uid = *ids[i];
+    m.base = std::string(maildir::BaseName(f.name));
+    if (f.sub == "new" && (options.claim_new ? Claim(dir, &f) : options.peek_new)) snap->recent.push_back(m.uid);
     m.flags = maildir::Flags::FromName(f.name);
     m.file = f.sub + "/" + f.name;
     snap->messages.push_back(std::move(m));
@@ -89,8 +101,9 @@ Result<FolderSnapshot> TakeSnapshot(const std::string& dir, maildir::UidList& ui
   for (int attempt = 0;; ++attempt) {
     Result<std::vector<maildir::FolderFile>> files = maildir::ScanFolder(dir);
     if (!files.ok()) return files.error();
-    if (Status s = Number(*files, uids, &snap); !s.ok()) return s.error();
-    Build(dir, uids, options, *files, &snap);
+    Result<std::vector<std::optional<uint32_t>>> ids = Number(*files, uids, &snap);
+    if (!ids.ok()) return ids.error();
+    Build(dir, *ids, options, *files, &snap);
     if (options.claim_new) {
       claimed.insert(claimed.end(), snap.recent.begin(), snap.recent.end());
       std::sort(claimed.begin(), claimed.end());

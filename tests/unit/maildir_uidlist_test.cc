@@ -145,7 +145,7 @@ TEST_F(MaildirUidList, UidsOfExpungedMessagesAreNeverReused) {
   EXPECT_EQ(l.next_uid(), 4u);
   // The other process notices the new file and reads it whole.
   ASSERT_FALSE(*other.Refresh());
-  EXPECT_EQ(other.entries(), (std::vector<UidEntry>{{1, "a"}}));
+  EXPECT_EQ(other.entries(), (std::deque<UidEntry>{{1, "a"}}));
   EXPECT_EQ(other.next_uid(), 4u);
   EXPECT_EQ(*other.Assign({"c"}), (std::vector<UidEntry>{{4, "c"}}));
   // And a fresh reader too.
