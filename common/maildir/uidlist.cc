@@ -150,12 +150,17 @@ Result<std::vector<UidEntry>> UidList::Assign(const std::vector<std::string>& ba
   // Sized up front: the first look at a large folder numbers every file.
   std::vector<UidEntry> added;
   added.reserve(bases.size());
+  // A name given twice is numbered once. A listing gives them sorted,
+  // where a repeat is the one before; only others need a set.
+  bool sorted = std::is_sorted(bases.begin(), bases.end());
   std::unordered_set<std::string_view> seen;
-  seen.reserve(bases.size());
+  if (!sorted) seen.reserve(bases.size());
   std::string text;
   uint32_t uid = next_uid();
-  for (const std::string& b : bases) {
-    if (by_base_.count(b) || !seen.insert(b).second) continue;
+  for (size_t i = 0; i < bases.size(); ++i) {
+    const std::string& b = bases[i];
+    bool repeat = sorted ? i > 0 && bases[i - 1] == b : !seen.insert(b).second;
+    if (repeat || by_base_.count(b)) continue;
     if (uid > kMaxUid) return Error{path() + ": no UIDs left; remove the file to renumber the folder"};
     added.push_back(UidEntry{uid++, b});
     AppendUidEntry(added.back(), &text);

@@ -85,6 +85,7 @@ Status FolderState::List(bool claim_new, bool peek_new, std::vector<uint32_t>* r
   if (!snap.ok()) return snap.error();
   UseCache(snap->messages);
   listing_ = std::make_shared<std::vector<ViewMessage>>(std::move(snap->messages));
+  Count();
   *recent = std::move(snap->recent);
   timespec now;
   ::clock_gettime(CLOCK_REALTIME, &now);
@@ -94,6 +95,16 @@ Status FolderState::List(bool claim_new, bool peek_new, std::vector<uint32_t>* r
   trusted_ = Settled(stamp->new_mtime, now) && Settled(stamp->cur_mtime, now);
   unsettled_ = !recent->empty() && claim_new;
   return Status::Ok();
+}
+
+void FolderState::Count() {
+  in_new_ = 0;
+  first_unseen_ = 0;
+  for (size_t i = 0; i < listing_->size(); ++i) {
+    const ViewMessage& m = (*listing_)[i];
+    in_new_ += m.file.starts_with("new/");
+    if (!first_unseen_ && !m.flags.seen) first_unseen_ = static_cast<uint32_t>(i + 1);
+  }
 }
 
 Status FolderState::Settle() {
@@ -119,9 +130,7 @@ Result<FolderLook> FolderState::Look(bool claim_new, bool peek_new) {
   if (*renumbered) listing_.reset();  // UIDs of another UIDVALIDITY
   Result<Stamp> stamp = StampNow();
   if (!stamp.ok()) return stamp.error();
-  bool unclaimed = false;
-  if (claim_new && listing_)
-    unclaimed = std::any_of(listing_->begin(), listing_->end(), [](const ViewMessage& m) { return m.file.starts_with("new/"); });
+  bool unclaimed = claim_new && listing_ && in_new_ > 0;
   FolderLook look;
   if (!listing_ || !trusted_ || !(*stamp == listed_) || unclaimed) {
     if (Status s = List(claim_new, peek_new, &look.recent); !s.ok()) return s.error();
@@ -133,13 +142,14 @@ Result<FolderLook> FolderState::Look(bool claim_new, bool peek_new) {
       UseCache(*fresh);
       listing_ = std::move(fresh);
     }
-    if (peek_new)
+    if (peek_new && in_new_ > 0)
       for (const ViewMessage& m : *listing_)
         if (m.file.starts_with("new/")) look.recent.push_back(m.uid);
   }
   look.uidvalidity = uids_->uidvalidity();
   look.next_uid = uids_->next_uid();
   look.messages = listing_;
+  look.first_unseen = first_unseen_;
   return look;
 }
 

@@ -52,6 +52,9 @@ struct FolderLook {
   uint32_t next_uid = 1;
   Messages messages;            // ascending by UID, shared: never change them
   std::vector<uint32_t> recent;  // \Recent for the caller, ascending
+  // The sequence number in `messages` of the first message without \Seen,
+  // 0 when none: SELECT's UNSEEN without a walk through a large folder.
+  uint32_t first_unseen = 0;
 };
 
 class FolderState {
@@ -103,6 +106,10 @@ class FolderState {
   std::shared_ptr<std::vector<ViewMessage>> listing_;
   Stamp listed_;
   bool trusted_ = false;  // listed_ may stand for the listing
+  size_t in_new_ = 0;     // messages of the listing in new/
+  uint32_t first_unseen_ = 0;
+  // in_new_ and first_unseen_ for a new listing_.
+  void Count();
   std::atomic<bool> unsettled_ = false;
   size_t cache_read_ = 0;  // the cache's bytes the listing's modseqs reflect
 };

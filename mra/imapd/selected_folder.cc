@@ -24,6 +24,7 @@ Result<SelectedFolder> SelectedFolder::Open(std::shared_ptr<FolderState> state, 
   f.view = MailboxView(std::move(look->messages), std::move(look->recent));
   f.uidvalidity = look->uidvalidity;
   f.next_uid = look->next_uid;
+  f.first_unseen = look->first_unseen;
   f.modseqs = f.state->cache() != nullptr;
   f.NoteModseqs();
   return f;

@@ -42,6 +42,8 @@ struct SelectedFolder {
   // the highest as of this session's last look: both readable on the loop.
   bool modseqs = false;
   uint64_t highest = 0;
+  // SELECT's UNSEEN: the first message without \Seen when opened, 0 if none.
+  uint32_t first_unseen = 0;
   // Set by the session as the client enables extensions.
   Reporting reporting;
 

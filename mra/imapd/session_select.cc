@@ -22,9 +22,7 @@ namespace {
 // Under the folder's lock.
 std::string SelectResponses(const SelectedFolder& f) {
   const MailboxView& v = f.view;
-  uint32_t first_unseen = 0;
-  for (uint32_t seq = 1; seq <= v.exists() && !first_unseen; ++seq)
-    if (!v.at(seq).flags.seen) first_unseen = seq;
+  uint32_t first_unseen = f.first_unseen;
   const std::vector<std::string>& kw = f.keywords().names();
   std::string out = "* FLAGS " + FlagsList(kw) + "\r\n";
   out += "* " + std::to_string(v.exists()) + " EXISTS\r\n";

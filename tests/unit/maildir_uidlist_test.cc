@@ -113,9 +113,13 @@ TEST_F(MaildirUidList, AssignNumbersNewNamesInOrderAndOnlyOnce) {
   a = l.Assign({"a", "d"});
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(*a, (std::vector<UidEntry>{{4, "d"}}));
+  // Sorted, as a listing gives them: a repeat is found next to its twin.
+  a = l.Assign({"e", "e", "f", "f", "f"});
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(*a, (std::vector<UidEntry>{{5, "e"}, {6, "f"}}));
   EXPECT_EQ(l.Find("c"), 3u);
   EXPECT_EQ(l.Find("x"), std::nullopt);
-  EXPECT_EQ(File(), "posthorn-uidlist 1 " + std::to_string(l.uidvalidity()) + " 1\n1 b\n2 a\n3 c\n4 d\n");
+  EXPECT_EQ(File(), "posthorn-uidlist 1 " + std::to_string(l.uidvalidity()) + " 1\n1 b\n2 a\n3 c\n4 d\n5 e\n6 f\n");
   EXPECT_FALSE(l.Assign({"ok", "bad/name"}).ok());
   EXPECT_EQ(l.next_uid(), 5u);
 }
