@@ -140,9 +140,9 @@ Result<bool> UidList::Refresh() {
   return uidvalidity_ != before;
 }
 
-Result<std::vector<UidEntry>> UidList::Assign(const std::vector<std::string>& bases) {
-  for (const std::string& b : bases) {
-    if (std::string why = CheckBaseName(b); !why.empty()) return Error{why + ": '" + b + "'"};
+Result<std::vector<UidEntry>> UidList::Assign(const std::vector<std::string_view>& bases) {
+  for (std::string_view b : bases) {
+    if (std::string why = CheckBaseName(b); !why.empty()) return Error{why + ": '" + std::string(b) + "'"};
   }
   Result<FileLock> lock = FileLock::Acquire(lock_path());
   if (!lock.ok()) return lock.error();
@@ -158,11 +158,11 @@ Result<std::vector<UidEntry>> UidList::Assign(const std::vector<std::string>& ba
   std::string text;
   uint32_t uid = next_uid();
   for (size_t i = 0; i < bases.size(); ++i) {
-    const std::string& b = bases[i];
+    std::string_view b = bases[i];
     bool repeat = sorted ? i > 0 && bases[i - 1] == b : !seen.insert(b).second;
     if (repeat || by_base_.count(b)) continue;
     if (uid > kMaxUid) return Error{path() + ": no UIDs left; remove the file to renumber the folder"};
-    added.push_back(UidEntry{uid++, b});
+    added.push_back(UidEntry{uid++, std::string(b)});
     AppendUidEntry(added.back(), &text);
   }
   if (added.empty()) return added;

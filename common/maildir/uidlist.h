@@ -54,7 +54,7 @@ class UidList {
   // Gives the next UIDs, in the order given, to those of `bases` that have
   // none yet (as seen under the lock, so two processes never number one
   // message twice). On disk before it returns. Returns the new entries.
-  Result<std::vector<UidEntry>> Assign(const std::vector<std::string>& bases);
+  Result<std::vector<UidEntry>> Assign(const std::vector<std::string_view>& bases);
 
   // Rewrites the file with only the entries `keep` accepts (the messages
   // still in the folder), keeping UIDVALIDITY and the next UID.

@@ -43,7 +43,7 @@ Result<Appended> AppendMessage(const std::string& dir, std::string_view message,
   if (!path.ok()) return path.error();
   if (Status s = maildir::SyncDir(dir + "/cur"); !s.ok()) return s.error();
   std::string name = path->substr(path->rfind('/') + 1);
-  Result<std::vector<maildir::UidEntry>> added = uids.Assign({std::string(maildir::BaseName(name))});
+  Result<std::vector<maildir::UidEntry>> added = uids.Assign({maildir::BaseName(name)});
   if (!added.ok()) return added.error();
   Appended out;
   out.uidvalidity = uids.uidvalidity();

@@ -93,7 +93,7 @@ Result<Copied> CopyMessages(SelectedFolder& from, const std::vector<uint32_t>& s
     if (!bits.ok()) return bits.error();
     flags.keywords = *bits;
     // A new unique name, keeping the sizes so readers need not open it.
-    std::optional<uint64_t> s = maildir::SizeFromName(m.base, 'S'), w = maildir::SizeFromName(m.base, 'W');
+    std::optional<uint64_t> s = maildir::SizeFromName(m.base(), 'S'), w = maildir::SizeFromName(m.base(), 'W');
     std::string base = s && w ? maildir::NameWithSizes(maildir::NewUniqueName(), *s, *w) : maildir::NewUniqueName();
     Status placed = Place(from.dir, m.file, to_dir, maildir::NameWithFlags(base, flags), base, move);
     if (!placed.ok() && placed.errnum() == ENOENT) {
@@ -108,7 +108,7 @@ Result<Copied> CopyMessages(SelectedFolder& from, const std::vector<uint32_t>& s
   if (Status s = maildir::SyncDir(to_dir + "/cur"); !s.ok()) return s.error();
   if (move)
     if (Status s = maildir::SyncDir(from.dir + "/cur"); !s.ok()) return s.error();
-  Result<std::vector<maildir::UidEntry>> added = uids->Assign(bases);
+  Result<std::vector<maildir::UidEntry>> added = uids->Assign(std::vector<std::string_view>(bases.begin(), bases.end()));
   if (!added.ok()) return added.error();
   out.uidvalidity = uids->uidvalidity();
   for (const std::string& b : bases) out.target_uids.push_back(uids->Find(b).value_or(0));

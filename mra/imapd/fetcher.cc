@@ -71,7 +71,7 @@ bool NeedsFile(const FetchRequest& r, const ViewMessage& m, const MessageFacts* 
       case Kind::kModseq:
         break;
       case Kind::kSize:
-        if (!facts && !maildir::SizeFromName(m.base, 'W')) return true;
+        if (!facts && !maildir::SizeFromName(m.base(), 'W')) return true;
         break;
       case Kind::kInternalDate:  // read once, then cached with the rest
       case Kind::kEnvelope:
@@ -113,7 +113,7 @@ std::string Item(const FetchItem& item, const ViewMessage& v, bool recent, const
     case Kind::kUid:
       return "UID " + std::to_string(v.uid);
     case Kind::kSize: {
-      std::optional<uint64_t> size = facts ? facts->size : maildir::SizeFromName(v.base, 'W');
+      std::optional<uint64_t> size = facts ? facts->size : maildir::SizeFromName(v.base(), 'W');
       return "RFC822.SIZE " + std::to_string(size ? *size : m->wire.size());
     }
     case Kind::kInternalDate:
@@ -154,7 +154,7 @@ Status FetchMessage(SelectedFolder& folder, uint32_t seq, const FetchRequest& re
   const MessageFacts* facts = cache ? cache->Facts(v.uid) : nullptr;
   Loaded loaded;
   bool have_file = false;
-  std::optional<uint64_t> named_size = maildir::SizeFromName(v.base, 'W');
+  std::optional<uint64_t> named_size = maildir::SizeFromName(v.base(), 'W');
   bool header_only = !facts && named_size && HeaderSuffices(request);
   if (!v.gone && NeedsFile(request, v, facts)) {
     Result<maildir::StoredMessage> stored = maildir::ReadMessage(folder.dir, v.file, header_only);

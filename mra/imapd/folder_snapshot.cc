@@ -41,7 +41,8 @@ Result<std::vector<std::optional<uint32_t>>> Number(const std::vector<maildir::F
                                                     maildir::UidList& uids, FolderSnapshot* snap) {
   uint32_t uidvalidity = uids.uidvalidity();
   std::vector<std::optional<uint32_t>> ids(files.size());
-  std::vector<std::string> unnumbered;
+  // Views of the names in `files`, which stay put until Build().
+  std::vector<std::string_view> unnumbered;
   std::vector<size_t> where;
   for (size_t i = 0; i < files.size(); ++i) {
     std::string_view base = maildir::BaseName(files[i].name);
@@ -77,7 +78,6 @@ void Build(const std::string& dir, const std::vector<std::optional<uint32_t>>& i
     if (!ids[i]) continue;  // a name the uidlist cannot hold: not served
     ViewMessage m;
     m.uid = *ids[i];
-    m.base = std::string(maildir::BaseName(f.name));
     if (f.sub == "new" && (options.claim_new ? Claim(dir, &f) : options.peek_new)) snap->recent.push_back(m.uid);
     m.flags = maildir::Flags::FromName(f.name);
     m.file = f.sub + "/" + f.name;

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/maildir/flags.h"
@@ -31,13 +32,17 @@ namespace posthorn::imapd {
 
 struct ViewMessage {
   uint32_t uid = 0;
-  std::string base;  // the Maildir unique name; the file's name is base + info
   std::string file;  // "new/NAME" or "cur/NAME" when last seen, in the folder
   maildir::Flags flags;
   uint64_t modseq = 0;  // RFC 7162: the last change to this message's flags
   bool gone = false;    // expunged elsewhere, not yet announced to the client
 
   bool operator==(const ViewMessage&) const = default;
+  // The Maildir unique name: the file's name without its info. Not a
+  // string of its own, which a folder of 100,000 would pay for.
+  std::string_view base() const {
+    return file.size() > 4 ? maildir::BaseName(std::string_view(file).substr(4)) : std::string_view();
+  }
 };
 
 // What a new snapshot changed, in the order the client must hear it.

@@ -154,7 +154,7 @@ Result<bool> MatchMessage(SelectedFolder& folder, uint32_t seq, const SearchKey&
     s.size = facts->size;
     s.internal_date = facts->internal_date;
   } else {
-    s.size = maildir::SizeFromName(v.base, 'W');
+    s.size = maildir::SizeFromName(v.base(), 'W');
   }
   Match m = Evaluate(program, s);
   if (m != Match::kUnknown) return m == Match::kYes;

@@ -33,7 +33,7 @@ TEST_F(ImapdFolderSnapshot, NumbersMessagesOldestFirstAndKeepsTheirUids) {
   ASSERT_TRUE(s.ok()) << s.message();
   ASSERT_EQ(s->messages.size(), 3u);
   EXPECT_EQ(s->messages[0].uid, 1u);
-  EXPECT_EQ(s->messages[0].base, "100.M1.h");
+  EXPECT_EQ(s->messages[0].base(), "100.M1.h");
   EXPECT_EQ(s->messages[0].file, "cur/100.M1.h:2,FS");
   EXPECT_TRUE(s->messages[0].flags.flagged && s->messages[0].flags.seen);
   EXPECT_EQ(s->messages[2].uid, 3u);
@@ -52,7 +52,7 @@ TEST_F(ImapdFolderSnapshot, NumbersMessagesOldestFirstAndKeepsTheirUids) {
   EXPECT_EQ(s->messages[1].uid, 2u);
   EXPECT_TRUE(s->messages[1].flags.replied);
   EXPECT_EQ(s->messages[3].uid, 4u);
-  EXPECT_EQ(s->messages[3].base, "050.M1.h");
+  EXPECT_EQ(s->messages[3].base(), "050.M1.h");
   EXPECT_FALSE(s->uidvalidity_changed);
 }
 

@@ -10,7 +10,7 @@ namespace {
 ViewMessage M(uint32_t uid, const char* info = "2,") {
   ViewMessage m;
   m.uid = uid;
-  m.base = "b" + std::to_string(uid);
+  m.file = "cur/b" + std::to_string(uid) + ":2,";
   m.flags = maildir::Flags::FromName(std::string("x:") + info);
   return m;
 }

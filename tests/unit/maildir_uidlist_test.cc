@@ -196,7 +196,7 @@ TEST_F(MaildirUidList, ConcurrentProcessesNeverNumberAMessageTwice) {
       for (int i = 0; i < kNames; i += 3) {
         std::vector<std::string> names;
         for (int k = 0; k < 3; ++k) names.push_back("m" + std::to_string((i + k + p * 7) % kNames));
-        if (!l->Assign(names).ok()) _exit(2);
+        if (!l->Assign(std::vector<std::string_view>(names.begin(), names.end())).ok()) _exit(2);
       }
       _exit(0);
     }
