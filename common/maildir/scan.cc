@@ -16,6 +16,7 @@ Result<std::vector<FolderFile>> ScanFolder(const std::string& dir) {
       if (names.errnum() == ENOENT) continue;
       return names.error();
     }
+    files.reserve(files.size() + names->size());
     for (std::string& name : *names) {
       if (name.empty() || name[0] == '.') continue;
       files.push_back(FolderFile{sub, std::move(name)});

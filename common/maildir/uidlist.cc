@@ -156,6 +156,9 @@ Result<std::vector<UidEntry>> UidList::Assign(const std::vector<std::string_view
   std::unordered_set<std::string_view> seen;
   if (!sorted) seen.reserve(bases.size());
   std::string text;
+  size_t length = 0;
+  for (std::string_view b : bases) length += b.size() + 12;  // "UID NAME\n"
+  text.reserve(length);
   uint32_t uid = next_uid();
   for (size_t i = 0; i < bases.size(); ++i) {
     std::string_view b = bases[i];
