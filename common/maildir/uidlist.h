@@ -37,6 +37,12 @@ class UidList {
   // Reads `dir`/posthorn-uidlist, or creates it when missing or broken
   // (logging why a broken one was replaced).
   static Result<UidList> Open(const std::string& dir);
+  // Moved, never copied: the index points into the entries, which a move
+  // leaves where they are and a copy would not.
+  UidList(UidList&&) = default;
+  UidList& operator=(UidList&&) = default;
+  UidList(const UidList&) = delete;
+  UidList& operator=(const UidList&) = delete;
 
   uint32_t uidvalidity() const { return uidvalidity_; }
   // The UID the next new message gets.

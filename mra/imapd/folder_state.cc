@@ -26,6 +26,9 @@ bool Settled(const timespec& m, const timespec& now) {
   return Ns(m) + grain < Ns(now);
 }
 
+uint32_t Uid(const ViewMessage& m) { return m.uid; }
+uint32_t Uid(uint32_t uid) { return uid; }
+
 }  // namespace
 
 bool FolderState::Stamp::operator==(const Stamp& o) const {
@@ -84,8 +87,10 @@ Status FolderState::List(bool claim_new, bool peek_new, std::vector<uint32_t>* r
   Result<FolderSnapshot> snap = TakeSnapshot(dir_, *uids_, options);
   if (!snap.ok()) return snap.error();
   UseCache(snap->messages);
+  std::shared_ptr<std::vector<ViewMessage>> earlier = std::move(listing_);
   listing_ = std::make_shared<std::vector<ViewMessage>>(std::move(snap->messages));
   Count();
+  if (earlier) Compact(*earlier);
   *recent = std::move(snap->recent);
   timespec now;
   ::clock_gettime(CLOCK_REALTIME, &now);
@@ -95,6 +100,24 @@ Status FolderState::List(bool claim_new, bool peek_new, std::vector<uint32_t>* r
   trusted_ = Settled(stamp->new_mtime, now) && Settled(stamp->cur_mtime, now);
   unsettled_ = !recent->empty() && claim_new;
   return Status::Ok();
+}
+
+void FolderState::Compact(const std::vector<ViewMessage>& earlier) {
+  const std::vector<ViewMessage>& present = *listing_;
+  auto in = [](const std::vector<ViewMessage>& messages, uint32_t uid) {
+    return std::binary_search(messages.begin(), messages.end(), uid,
+                              [](const auto& a, const auto& b) { return Uid(a) < Uid(b); });
+  };
+  // Kept too: whatever was numbered after this listing (by another
+  // process, for a file it did not see yet).
+  uint32_t above = present.empty() ? 0 : present.back().uid;
+  auto keep = [&](uint32_t uid) { return uid > above || in(present, uid) || in(earlier, uid); };
+  size_t slack = 2 * present.size() + 1000;
+  if (uids_->entries().size() > slack) (void)uids_->Compact([&](const maildir::UidEntry& e) { return keep(e.uid); });
+  if (cache_ && cache_->records() > 2 * slack) {
+    if (!cache_->Compact(keep).ok()) cache_.reset();
+    cache_read_ = cache_ ? cache_->bytes_read() : 0;
+  }
 }
 
 void FolderState::Count() {

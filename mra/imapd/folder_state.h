@@ -97,6 +97,13 @@ class FolderState {
   // The cache for the uidlist's UIDVALIDITY, and the listing's modseqs
   // from it.
   void UseCache(std::vector<ViewMessage>& messages);
+  // Rewrites the uidlist and the cache without the records of messages
+  // long gone, once those outnumber the rest: both only ever grow
+  // otherwise. Gone means missing from this listing and from the one
+  // before, `earlier`: a listing can miss a file renamed as it reads, and
+  // a message whose entry went would come back with a new UID. Failing
+  // costs only disk space.
+  void Compact(const std::vector<ViewMessage>& earlier);
 
   std::recursive_mutex mu_;
   std::string dir_;

@@ -77,6 +77,7 @@ bool MessageCache::Take(std::string_view text, size_t* used) {
   size_t pos = 0;
   for (size_t lf; (lf = text.find('\n', pos)) != std::string_view::npos; pos = lf + 1) {
     std::string_view line = text.substr(pos, lf - pos);
+    ++records_;
     uint32_t uid = 0;
     if (!SplitFields(line, &f) || f.size() < 2 || !Number(f[1], &uid) || uid == 0) return false;
     if (f[0] == "m" && f.size() == 6) {
@@ -113,6 +114,7 @@ Status MessageCache::StartAfresh() {
   // highest_modseq_ stays: NextModseq goes on above it and above the clock.
   std::string header = Header(uidvalidity_);
   append_ = UniqueFd();
+  records_ = 0;
   if (Status s = ReplaceFile(path(), header); !s.ok()) return s;
   struct stat st;
   if (::stat(path().c_str(), &st) != 0) return SysError("cannot stat " + path(), errno);
@@ -128,6 +130,7 @@ Status MessageCache::Refresh() {
   if (::fstat(fd.get(), &st) != 0) return SysError("cannot stat " + path(), errno);
   if (st.st_ino != inode_) {  // first read, or replaced by a compaction
     append_ = UniqueFd();
+    records_ = 0;
     facts_.clear();
     flags_.clear();
     expunged_.clear();
@@ -162,6 +165,7 @@ Status MessageCache::Append(const std::string& line) {
   // One write: O_APPEND keeps it whole against other appenders.
   ssize_t n = ::write(fd.get(), line.data(), line.size());
   if (n != static_cast<ssize_t>(line.size())) return SysError("cannot append to " + path(), n < 0 ? errno : EIO);
+  records_ += static_cast<size_t>(std::count(line.begin(), line.end(), '\n'));
   // Written right after what was read (no one appended in between, and it
   // is the file that was read): the caller puts the records in the maps
   // itself, so the next Refresh need not read them back.

@@ -75,6 +75,9 @@ class MessageCache {
   // How much of the file has been taken in: it grows when Refresh() found
   // more.
   size_t bytes_read() const { return read_; }
+  // The records in the file as far as read or written (some superseded):
+  // against the messages present, whether a Compact() is due.
+  size_t records() const { return records_; }
   uint32_t uidvalidity() const { return uidvalidity_; }
   Status AddFacts(uint32_t uid, const MessageFacts& facts);
   Status AddFlags(uint32_t uid, const FlagState& state);
@@ -105,6 +108,7 @@ class MessageCache {
   uint64_t highest_modseq_ = 0;
   ino_t inode_ = 0;
   size_t read_ = 0;
+  size_t records_ = 0;
   UniqueFd append_;  // open for Append, on inode_
 };
 

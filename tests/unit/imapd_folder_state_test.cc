@@ -106,6 +106,41 @@ TEST_F(ImapdFolderState, PeekingShowsNewMailRecentWithoutMovingIt) {
   EXPECT_FALSE(state.unsettled());
 }
 
+TEST_F(ImapdFolderState, TheUidlistLosesMessagesGoneFromTwoListings) {
+  constexpr int kMessages = 1200;
+  for (int i = 0; i < kMessages; ++i) Put("cur/" + std::to_string(100000 + i) + ".M1.h:2,");
+  FolderState state(dir_.path());
+  ASSERT_TRUE(state.Look(false, false).ok());
+  auto lines = [&] {
+    std::ifstream in(dir_.path() + "/posthorn-uidlist");
+    int n = 0;
+    for (std::string line; std::getline(in, line);) ++n;
+    return n - 1;  // the header
+  };
+  EXPECT_EQ(lines(), kMessages);
+  // All but the last ten removed: the next listing still keeps their
+  // entries (the listing before had them)...
+  for (int i = 0; i < kMessages - 10; ++i)
+    ASSERT_EQ(::unlink((dir_.path() + "/cur/" + std::to_string(100000 + i) + ".M1.h:2,").c_str()), 0);
+  Result<FolderLook> look = state.Look(false, false);
+  ASSERT_TRUE(look.ok());
+  EXPECT_EQ(look->messages->size(), 10u);
+  EXPECT_EQ(lines(), kMessages);
+  // ...and the one after that drops them, the UIDs of the rest unchanged.
+  Put("cur/200000.M1.h:2,");
+  look = state.Look(false, false);
+  ASSERT_TRUE(look.ok());
+  EXPECT_EQ(lines(), 11);
+  ASSERT_EQ(look->messages->size(), 11u);
+  EXPECT_EQ((*look->messages)[0].uid, uint32_t(kMessages - 9));
+  EXPECT_EQ((*look->messages)[10].uid, uint32_t(kMessages + 1));
+  // Another server reading the compacted file agrees.
+  FolderState other(dir_.path());
+  Result<FolderLook> fresh = other.Look(false, false);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(Uids(*fresh), Uids(*look));
+}
+
 TEST(ImapdFolderStates, OneStatePerFolderKeptAWhileAfterUse) {
   FolderStates states(/*keep=*/1);
   std::shared_ptr<FolderState> a = states.Get("/x/a");
