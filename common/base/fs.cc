@@ -16,18 +16,24 @@
 namespace posthorn {
 
 Result<std::vector<std::string>> ListDir(const std::string& dir) {
+  std::vector<std::string> names;
+  Status s = EachDirName(dir, [&](std::string_view name) { names.emplace_back(name); });
+  if (!s.ok()) return s.error();
+  return names;
+}
+
+Status EachDirName(const std::string& dir, const std::function<void(std::string_view)>& each) {
   std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
   if (!d) return SysError("cannot open " + dir, errno);
-  std::vector<std::string> names;
   while (true) {
     errno = 0;
     struct dirent* e = ::readdir(d.get());
     if (e == nullptr) break;
-    std::string name = e->d_name;
-    if (name != "." && name != "..") names.push_back(std::move(name));
+    std::string_view name = e->d_name;
+    if (name != "." && name != "..") each(name);
   }
   if (errno != 0) return SysError("cannot read " + dir, errno);
-  return names;
+  return Status::Ok();
 }
 
 Status MakeDir(const std::string& dir, mode_t mode) {

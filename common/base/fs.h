@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,9 @@ namespace posthorn {
 
 // Every name in `dir` but "." and "..", unsorted.
 Result<std::vector<std::string>> ListDir(const std::string& dir);
+// The same, each name handed to `each` as readdir(3) gives it, with no
+// string made for it: for directories of 100,000 names.
+Status EachDirName(const std::string& dir, const std::function<void(std::string_view)>& each);
 
 // mkdir(2) with exactly `mode` (umask and the sticky bit notwithstanding)
 // when `dir` is missing; an existing directory is left as it is, so an

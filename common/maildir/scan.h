@@ -10,9 +10,13 @@
 
 namespace posthorn::maildir {
 
+// One string a file, as the folder's readers want it: a folder of
+// 100,000 messages is listed on every first look at it.
 struct FolderFile {
-  std::string sub;   // "new" or "cur"
-  std::string name;  // the file name, base + ":2,FLAGS" in cur/
+  std::string file;  // "new/NAME" or "cur/NAME"; NAME is base + ":2,FLAGS" in cur/
+
+  std::string_view sub() const { return std::string_view(file).substr(0, 3); }
+  std::string_view name() const { return std::string_view(file).substr(4); }
 };
 
 // Every message file in `dir`/new and `dir`/cur, sorted by base name

@@ -22,10 +22,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "common/base/result.h"
+#include "common/base/view_index.h"
 #include "common/maildir/uidlist_format.h"
 
 namespace posthorn::maildir {
@@ -37,8 +37,7 @@ class UidList {
   // Reads `dir`/posthorn-uidlist, or creates it when missing or broken
   // (logging why a broken one was replaced).
   static Result<UidList> Open(const std::string& dir);
-  // Moved, never copied: the index points into the entries, which a move
-  // leaves where they are and a copy would not.
+  // Moved, never copied: the entries are views of the list's own text.
   UidList(UidList&&) = default;
   UidList& operator=(UidList&&) = default;
   UidList(const UidList&) = delete;
@@ -49,7 +48,9 @@ class UidList {
   uint32_t next_uid() const;
   // In ascending UID order; may name messages that are gone (expunged
   // since the last compaction): callers match them against the folder.
-  const std::deque<UidEntry>& entries() const { return entries_; }
+  // The names are views of the list's text, good until the next Refresh,
+  // Assign or Compact that reads the file anew.
+  const std::vector<UidEntry>& entries() const { return entries_; }
   std::optional<uint32_t> Find(std::string_view base) const;
 
   // Takes in what other processes appended or rewrote since. Returns true
@@ -59,7 +60,8 @@ class UidList {
 
   // Gives the next UIDs, in the order given, to those of `bases` that have
   // none yet (as seen under the lock, so two processes never number one
-  // message twice). On disk before it returns. Returns the new entries.
+  // message twice). On disk before it returns. Returns the new entries
+  // (their names good as entries()' are).
   Result<std::vector<UidEntry>> Assign(const std::vector<std::string_view>& bases);
 
   // Rewrites the file with only the entries `keep` accepts (the messages
@@ -80,16 +82,30 @@ class UidList {
   Status Create(const std::string& why);
   // Reads lines appended after `read_`; a replaced file is read whole.
   Status ReadTail(bool locked);
-  void Add(UidEntry e);
+  // Forgets every entry and the text they view.
+  void Clear();
+  void Add(const UidEntry& e);
+  // An entry appended to `text` as a line, by where its name lies in it:
+  // the text moves into text_ before the name can be viewed.
+  struct Placed {
+    uint32_t uid;
+    size_t at;
+    size_t size;
+  };
+  static Placed Place(const UidEntry& e, std::string* text);
+  // Keeps `text` and adds the entries placed in it; returns them.
+  std::vector<UidEntry> AddPlaced(std::string text, const std::vector<Placed>& placed);
 
   std::string dir_;
   uint32_t uidvalidity_ = 0;
   uint32_t header_next_ = 1;
-  // A deque, so that by_base_ can point into its names: a deque's
-  // elements stay where they are as it grows, and a folder's first
-  // listing adds 100,000 of them.
-  std::deque<UidEntry> entries_;
-  std::unordered_map<std::string_view, uint32_t> by_base_;
+  // The file's text as read and written, which the entries' names view:
+  // one allocation for a whole file, where a string per name would be
+  // 100,000 in a large folder. A deque: its strings stay where they are
+  // as it grows.
+  std::deque<std::string> text_;
+  std::vector<UidEntry> entries_;
+  ViewIndex by_base_;  // positions in entries_
   ino_t inode_ = 0;
   size_t read_ = 0;  // bytes of whole lines taken in
 };

@@ -1,5 +1,6 @@
 #include "common/maildir/uidlist_format.h"
 
+#include <array>
 #include <charconv>
 
 namespace posthorn::maildir {
@@ -32,7 +33,7 @@ Status ParseEntries(std::string_view text, size_t first_line, uint32_t last_uid,
     if (uid > kMaxUid) return At(line, "UID out of range");
     std::string_view name = l.substr(sp + 1);
     if (std::string why = CheckBaseName(name); !why.empty()) return At(line, why);
-    out->entries.push_back(UidEntry{uid, std::string(name)});
+    out->entries.push_back(UidEntry{uid, name});
     last_uid = uid;
     pos = lf + 1;
     out->complete = base + pos;
@@ -45,11 +46,16 @@ Status ParseEntries(std::string_view text, size_t first_line, uint32_t last_uid,
 std::string CheckBaseName(std::string_view base) {
   if (base.empty()) return "empty base name";
   if (base.size() > kMaxBaseName) return "base name too long";
-  for (char c : base) {
-    auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f || c == '/' || c == ':') return "bad character in base name";
-  }
-  return "";
+  // A table, not four tests a byte: a folder's first look checks 100,000
+  // names.
+  static constexpr auto kBad = [] {
+    std::array<bool, 256> bad{};
+    for (int u = 0; u < 256; ++u) bad[u] = u <= 0x20 || u >= 0x7f || u == '/' || u == ':';
+    return bad;
+  }();
+  bool bad = false;
+  for (char c : base) bad |= kBad[static_cast<unsigned char>(c)];
+  return bad ? "bad character in base name" : "";
 }
 
 Result<UidListText> ParseUidList(std::string_view text) {

@@ -20,9 +20,10 @@
 
 namespace posthorn::maildir {
 
+// `base` is a view: of the text parsed, or of the uidlist holding it.
 struct UidEntry {
   uint32_t uid = 0;
-  std::string base;
+  std::string_view base;
 
   bool operator==(const UidEntry&) const = default;
 };
@@ -46,7 +47,7 @@ inline constexpr size_t kMaxBaseName = 255;
 // name, non-empty printable ASCII without `/`, `:`, space or DEL.
 std::string CheckBaseName(std::string_view base);
 
-// Parses a whole file. Strict: anything but a well-formed text (apart from
+// Parses a whole file, the entries' names views of `text`. Strict: anything but a well-formed text (apart from
 // a cut-off last line) is an error naming the line.
 Result<UidListText> ParseUidList(std::string_view text);
 

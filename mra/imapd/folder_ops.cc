@@ -36,8 +36,8 @@ Status MoveInbox(const std::string& maildir, const std::string& to_dir) {
   Result<std::vector<maildir::FolderFile>> files = maildir::ScanFolder(maildir);
   if (!files.ok()) return files.error();
   for (const maildir::FolderFile& f : *files) {
-    std::string from = maildir + "/" + f.sub + "/" + f.name;
-    std::string to = to_dir + "/" + f.sub + "/" + f.name;
+    std::string from = maildir + "/" + f.file;
+    std::string to = to_dir + "/" + f.file;
     // A message expunged or moved meanwhile is simply not there to move.
     if (::rename(from.c_str(), to.c_str()) != 0 && errno != ENOENT) return SysError("cannot move " + from, errno);
   }

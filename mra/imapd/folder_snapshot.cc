@@ -15,12 +15,11 @@ namespace {
 // new/NAME -> cur/NAME:2, (no flags yet). True when this process moved it;
 // false when another got there first (it is in cur/ now, under some name).
 bool Claim(const std::string& dir, maildir::FolderFile* f) {
-  std::string to = maildir::NameWithFlags(f->name, maildir::Flags{});
-  std::string from_path = dir + "/new/" + f->name;
-  std::string to_path = dir + "/cur/" + to;
+  std::string to = "cur/" + maildir::NameWithFlags(f->name(), maildir::Flags{});
+  std::string from_path = dir + "/" + f->file;
+  std::string to_path = dir + "/" + to;
   if (::rename(from_path.c_str(), to_path.c_str()) != 0) return false;
-  f->sub = "cur";
-  f->name = std::move(to);
+  f->file = std::move(to);
   return true;
 }
 
@@ -45,7 +44,7 @@ Result<std::vector<std::optional<uint32_t>>> Number(const std::vector<maildir::F
   std::vector<std::string_view> unnumbered;
   std::vector<size_t> where;
   for (size_t i = 0; i < files.size(); ++i) {
-    std::string_view base = maildir::BaseName(files[i].name);
+    std::string_view base = maildir::BaseName(files[i].name());
     ids[i] = uids.Find(base);
     if (ids[i] || !maildir::CheckBaseName(base).empty()) continue;
     unnumbered.emplace_back(base);
@@ -57,9 +56,14 @@ Result<std::vector<std::optional<uint32_t>>> Number(const std::vector<maildir::F
     // Assign may have found the file made anew (another process repaired it).
     if (uids.uidvalidity() != uidvalidity) {
       snap->uidvalidity_changed = true;
-      for (size_t i = 0; i < files.size(); ++i) ids[i] = uids.Find(maildir::BaseName(files[i].name));
+      for (size_t i = 0; i < files.size(); ++i) ids[i] = uids.Find(maildir::BaseName(files[i].name()));
     } else {
-      for (size_t k = 0; k < where.size(); ++k) ids[where[k]] = uids.Find(unnumbered[k]);
+      // The new entries follow `unnumbered`'s order, without its repeats.
+      size_t j = 0;
+      for (size_t k = 0; k < where.size(); ++k) {
+        if (j < added->size() && (*added)[j].base == unnumbered[k]) ids[where[k]] = (*added)[j++].uid;
+        else ids[where[k]] = uids.Find(unnumbered[k]);
+      }
     }
   }
   snap->uidvalidity = uids.uidvalidity();
@@ -78,13 +82,16 @@ void Build(const std::string& dir, const std::vector<std::optional<uint32_t>>& i
     if (!ids[i]) continue;  // a name the uidlist cannot hold: not served
     ViewMessage m;
     m.uid = *ids[i];
-    if (f.sub == "new" && (options.claim_new ? Claim(dir, &f) : options.peek_new)) snap->recent.push_back(m.uid);
-    m.flags = maildir::Flags::FromName(f.name);
-    m.file = f.sub + "/" + f.name;
+    if (f.sub() == "new" && (options.claim_new ? Claim(dir, &f) : options.peek_new)) snap->recent.push_back(m.uid);
+    m.flags = maildir::Flags::FromName(f.name());
+    m.file = std::move(f.file);
     snap->messages.push_back(std::move(m));
   }
-  std::sort(snap->messages.begin(), snap->messages.end(),
-            [](const ViewMessage& a, const ViewMessage& b) { return a.uid < b.uid; });
+  // Listed by base name, which is UID order but where another process
+  // numbered files in another order.
+  auto by_uid = [](const ViewMessage& a, const ViewMessage& b) { return a.uid < b.uid; };
+  if (!std::is_sorted(snap->messages.begin(), snap->messages.end(), by_uid))
+    std::sort(snap->messages.begin(), snap->messages.end(), by_uid);
   std::sort(snap->recent.begin(), snap->recent.end());
 }
 

@@ -38,8 +38,27 @@ std::string FactsLine(uint32_t uid, const MessageFacts& f) {
          "\n";
 }
 
+void AppendNumber(uint64_t n, std::string* out) {
+  char digits[20];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  out->append(digits, end);
+}
+
+// Appended in place: a folder's first look writes one for every message.
+void AppendFlagsLine(uint32_t uid, const FlagState& s, std::string* out) {
+  *out += "f ";
+  AppendNumber(uid, out);
+  *out += ' ';
+  AppendNumber(s.modseq, out);
+  *out += ' ';
+  *out += EncodeField(s.info);
+  *out += '\n';
+}
+
 std::string FlagsLine(uint32_t uid, const FlagState& s) {
-  return "f " + std::to_string(uid) + " " + std::to_string(s.modseq) + " " + EncodeField(s.info) + "\n";
+  std::string line;
+  AppendFlagsLine(uid, s, &line);
+  return line;
 }
 
 std::string ExpungedLine(uint32_t uid, uint64_t modseq) {
@@ -193,8 +212,10 @@ Status MessageCache::AddFlags(uint32_t uid, const FlagState& state) {
 Status MessageCache::AddFlags(const std::vector<std::pair<uint32_t, FlagState>>& states) {
   if (states.empty()) return Status::Ok();
   std::string lines;
-  for (const auto& [uid, state] : states) lines += FlagsLine(uid, state);
+  lines.reserve(states.size() * 40);  // "f UID MODSEQ INFO\n"
+  for (const auto& [uid, state] : states) AppendFlagsLine(uid, state, &lines);
   if (Status s = Append(lines); !s.ok()) return s;
+  flags_.reserve(flags_.size() + states.size());
   for (const auto& [uid, state] : states) {
     highest_modseq_ = std::max(highest_modseq_, state.modseq);
     flags_[uid] = state;

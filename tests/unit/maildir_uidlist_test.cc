@@ -105,6 +105,31 @@ TEST_F(MaildirUidList, OpenMakesAnEmptyList) {
   EXPECT_EQ(File(), "posthorn-uidlist 1 " + std::to_string(l.uidvalidity()) + " 1\n");
 }
 
+// The names are views of the list's own text: they must outlive the
+// strings they were given in, short appends read from another process,
+// a move of the list and a compaction (ASan reads every one).
+TEST_F(MaildirUidList, NamesOutliveTheirSourcesMovesAndCompaction) {
+  UidList l = OpenList();
+  {
+    std::string given = "a";
+    ASSERT_TRUE(l.Assign({given}).ok());
+    given = "z";
+  }
+  UidList other = OpenList();
+  ASSERT_TRUE(other.Assign({std::string("b")}).ok());
+  ASSERT_TRUE(l.Refresh().ok());
+  UidList moved = std::move(l);
+  EXPECT_EQ(moved.entries(), (std::vector<UidEntry>{{1, "a"}, {2, "b"}}));
+  EXPECT_EQ(moved.Find("a"), 1u);
+  EXPECT_EQ(moved.Find("z"), std::nullopt);
+  ASSERT_TRUE(moved.Compact([](const UidEntry& e) { return e.base != "a"; }).ok());
+  EXPECT_EQ(moved.entries(), (std::vector<UidEntry>{{2, "b"}}));
+  EXPECT_EQ(moved.Find("a"), std::nullopt);
+  EXPECT_EQ(moved.Find("b"), 2u);
+  EXPECT_EQ(*moved.Assign({"c"}), (std::vector<UidEntry>{{3, "c"}}));
+  EXPECT_EQ(File(), "posthorn-uidlist 1 " + std::to_string(moved.uidvalidity()) + " 3\n2 b\n3 c\n");
+}
+
 TEST_F(MaildirUidList, AssignNumbersNewNamesInOrderAndOnlyOnce) {
   UidList l = OpenList();
   Result<std::vector<UidEntry>> a = l.Assign({"b", "a", "b", "c"});
@@ -149,7 +174,7 @@ TEST_F(MaildirUidList, UidsOfExpungedMessagesAreNeverReused) {
   EXPECT_EQ(l.next_uid(), 4u);
   // The other process notices the new file and reads it whole.
   ASSERT_FALSE(*other.Refresh());
-  EXPECT_EQ(other.entries(), (std::deque<UidEntry>{{1, "a"}}));
+  EXPECT_EQ(other.entries(), (std::vector<UidEntry>{{1, "a"}}));
   EXPECT_EQ(other.next_uid(), 4u);
   EXPECT_EQ(*other.Assign({"c"}), (std::vector<UidEntry>{{4, "c"}}));
   // And a fresh reader too.
@@ -212,7 +237,7 @@ TEST_F(MaildirUidList, ConcurrentProcessesNeverNumberAMessageTwice) {
   std::set<std::string> bases;
   for (size_t i = 0; i < l.entries().size(); ++i) {
     EXPECT_EQ(l.entries()[i].uid, i + 1);
-    bases.insert(l.entries()[i].base);
+    bases.insert(std::string(l.entries()[i].base));
   }
   EXPECT_EQ(bases.size(), size_t(kNames));
 }
