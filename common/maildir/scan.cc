@@ -10,22 +10,6 @@ namespace posthorn::maildir {
 
 namespace {
 
-// A file's place in the sort by base name. Most comparisons are settled
-// by the first eight bytes as a number (a base begins with its delivery
-// time); the whole base and then the listing order settle the rest, so
-// that for one base the new/ entry sorts before the cur/ one.
-struct Order {
-  uint64_t head;
-  std::string_view base;
-  size_t index;
-
-  bool operator<(const Order& o) const {
-    if (head != o.head) return head < o.head;
-    if (int c = base.compare(o.base); c != 0) return c < 0;
-    return index < o.index;
-  }
-};
-
 // The first eight bytes big-endian, zeros past the end: a name holds no
 // NUL, so a shorter name that is a prefix of another still sorts first.
 uint64_t Head(std::string_view s) {
@@ -34,9 +18,8 @@ uint64_t Head(std::string_view s) {
   return h;
 }
 
-}  // namespace
-
-Result<std::vector<FolderFile>> ScanFolder(const std::string& dir) {
+// The files of new/ and cur/, as listed.
+Result<std::vector<FolderFile>> ListFiles(const std::string& dir) {
   std::vector<FolderFile> files;
   for (std::string_view sub : {"new", "cur"}) {
     Status listed = EachDirName(dir + "/" + std::string(sub), [&](std::string_view name) {
@@ -47,21 +30,50 @@ Result<std::vector<FolderFile>> ScanFolder(const std::string& dir) {
     });
     if (!listed.ok() && listed.errnum() != ENOENT) return listed.error();
   }
-  // Sorted through an index with each base found once, not once per
-  // comparison: a folder may hold 100,000 files.
-  std::vector<Order> order;
-  order.reserve(files.size());
-  for (size_t i = 0; i < files.size(); ++i) {
-    std::string_view base = BaseName(files[i].name());
-    order.push_back(Order{Head(base), base, i});
-  }
+  return files;
+}
+
+// Positions in `bases` in the order of the bases, then of the positions
+// (so that for one base the new/ entry comes first). Sorted by the first
+// eight bytes as a number, which begin with the delivery time and settle
+// nearly every comparison; only runs alike there are compared whole. A
+// folder may hold 100,000 files.
+std::vector<uint32_t> OrderOf(const std::vector<std::string_view>& bases) {
+  std::vector<std::pair<uint64_t, uint32_t>> order;  // head, position
+  order.reserve(bases.size());
+  for (size_t i = 0; i < bases.size(); ++i) order.emplace_back(Head(bases[i]), static_cast<uint32_t>(i));
   std::sort(order.begin(), order.end());
+  auto by_base = [&](const auto& a, const auto& b) {
+    int c = bases[a.second].compare(bases[b.second]);
+    return c != 0 ? c < 0 : a.second < b.second;
+  };
+  for (size_t k = 0; k < order.size();) {
+    size_t end = k + 1;
+    while (end < order.size() && order[end].first == order[k].first) ++end;
+    if (end - k > 1) std::sort(order.begin() + k, order.begin() + end, by_base);
+    k = end;
+  }
+  std::vector<uint32_t> out;
+  out.reserve(order.size());
+  for (const auto& [head, i] : order) out.push_back(i);
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<FolderFile>> ScanFolder(const std::string& dir) {
+  Result<std::vector<FolderFile>> files = ListFiles(dir);
+  if (!files.ok()) return files.error();
+  std::vector<std::string_view> bases;
+  bases.reserve(files->size());
+  for (const FolderFile& f : *files) bases.push_back(BaseName(f.name()));
+  std::vector<uint32_t> order = OrderOf(bases);
   // A base listed twice: the last of its run (cur/, or the one seen last).
   std::vector<FolderFile> out;
-  out.reserve(files.size());
+  out.reserve(order.size());
   for (size_t k = 0; k < order.size(); ++k) {
-    if (k + 1 < order.size() && order[k + 1].base == order[k].base) continue;
-    out.push_back(std::move(files[order[k].index]));
+    if (k + 1 < order.size() && bases[order[k + 1]] == bases[order[k]]) continue;
+    out.push_back(std::move((*files)[order[k]]));
   }
   return out;
 }

@@ -21,6 +21,8 @@ void AddUid(std::vector<imap::SequenceRange>* ranges, uint32_t uid) {
 
 Status AssignModseqs(MessageCache& cache, std::vector<ViewMessage>& messages) {
   std::vector<std::pair<uint32_t, FlagState>> fresh;
+  // A folder's first look gives every message its first modseq.
+  if (cache.flags().empty()) fresh.reserve(messages.size());
   uint64_t next = 0;
   auto bump = [&] { return next = next ? next + 1 : NextModseq(cache.highest_modseq()); };
   for (ViewMessage& m : messages) {
