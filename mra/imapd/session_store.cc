@@ -18,7 +18,10 @@ namespace {
 
 enum class StoreMode { kReplace, kAdd, kRemove };
 
-maildir::Flags Apply(maildir::Flags old, const maildir::Flags& f, uint32_t keywords, StoreMode mode) {
+// `forwarded`: the keywords named $Forwarded, which Maildir's P stands for
+// too (flag_names.h), so that removing it clears P as well.
+maildir::Flags Apply(maildir::Flags old, const maildir::Flags& f, uint32_t keywords, bool forwarded,
+                     StoreMode mode) {
   bool maildir::Flags::*system[] = {&maildir::Flags::seen, &maildir::Flags::replied, &maildir::Flags::flagged,
                                     &maildir::Flags::trashed, &maildir::Flags::draft};
   for (bool maildir::Flags::*field : system) {
@@ -28,8 +31,8 @@ maildir::Flags Apply(maildir::Flags old, const maildir::Flags& f, uint32_t keywo
   if (mode == StoreMode::kReplace) old.keywords = keywords;
   else if (mode == StoreMode::kAdd) old.keywords |= keywords;
   else old.keywords &= ~keywords;
-  // Maildir's P stands for $Forwarded too (flag_names.h); FLAGS replaces it.
-  if (mode == StoreMode::kReplace) old.passed = false;
+  // FLAGS replaces P with the keyword, if named.
+  if (mode == StoreMode::kReplace || (mode == StoreMode::kRemove && forwarded)) old.passed = false;
   return old;
 }
 
@@ -48,6 +51,17 @@ struct StoreOutcome {
   std::vector<uint32_t> modified;  // failed UNCHANGEDSINCE: seqs, or UIDs for UID STORE
 };
 
+// The letters of the job's keywords. Removing a keyword no message has
+// gives it none: a letter is one of only 26.
+Result<uint32_t> KeywordBits(SelectedFolder& folder, const StoreJob& job) {
+  if (job.keywords.empty()) return 0u;
+  if (job.mode != StoreMode::kRemove) return folder.keywords().Define(job.keywords);
+  uint32_t bits = 0;
+  for (const std::string& k : job.keywords)
+    if (std::optional<size_t> i = folder.keywords().IndexOf(k)) bits |= 1u << *i;
+  return bits;
+}
+
 // The modseq of message `seq` as far as anyone has recorded it: another
 // session may have changed it since this one last looked.
 uint64_t CurrentModseq(const SelectedFolder& folder, uint32_t seq) {
@@ -61,8 +75,10 @@ uint64_t CurrentModseq(const SelectedFolder& folder, uint32_t seq) {
 // this session last saw, so a flag another client set meanwhile survives
 // +FLAGS. Blocks: worker threads only.
 Result<StoreOutcome> RunStore(SelectedFolder& folder, const StoreJob& job) {
-  Result<uint32_t> bits = job.keywords.empty() ? Result<uint32_t>(0u) : folder.keywords().Define(job.keywords);
+  Result<uint32_t> bits = KeywordBits(folder, job);
   if (!bits.ok()) return bits.error();
+  bool forwarded = std::any_of(job.keywords.begin(), job.keywords.end(),
+                               [](const std::string& k) { return EqualsIgnoreCase(k, "$Forwarded"); });
   // Others' flag changes recorded meanwhile count for UNCHANGEDSINCE.
   if (job.unchanged_since && folder.cache() && !folder.cache()->Refresh().ok()) folder.DropCache();
   Reporting reports = folder.Reports();
@@ -81,7 +97,7 @@ Result<StoreOutcome> RunStore(SelectedFolder& folder, const StoreJob& job) {
           modified = true;
           return now;
         }
-        return Apply(now, job.system, *bits, job.mode);
+        return Apply(now, job.system, *bits, forwarded, job.mode);
       });
       if (!set.ok() && set.errnum() != ENOENT) return set.error();
       if (set.ok()) folder.RecordFlags(seq, set->flags, set->file);

@@ -46,6 +46,13 @@ TEST_F(ImapdStore, KeywordsGetLettersAndShowByName) {
   // Maildir's P reads as $Forwarded.
   EXPECT_EQ(Talk("c STORE 3 +FLAGS.SILENT ()\r\nd STORE 3 +FLAGS ()\r\n"),
             "c OK STORE completed\r\n* 3 FETCH (FLAGS ($Forwarded))\r\nd OK STORE completed\r\n");
+  // And removing $Forwarded clears P, or it would show again.
+  EXPECT_EQ(Talk("e STORE 3 -FLAGS ($forwarded)\r\n"), "* 3 FETCH (FLAGS ())\r\ne OK STORE completed\r\n");
+  EXPECT_TRUE(Exists("cur/300.M1.h:2,"));
+  map.clear();
+  ASSERT_TRUE(ReadFile(host_.maildir + "/posthorn-keywords", &map).ok());
+  EXPECT_EQ(map, "posthorn-keywords 1\n$Junk\nWork\n");
+  EXPECT_EQ(Talk("f STORE 3 +FLAGS ($Forwarded)\r\n"), "* 3 FETCH (FLAGS ($Forwarded))\r\nf OK STORE completed\r\n");
 }
 
 TEST_F(ImapdStore, UidStoreNamesTheUidAndSkipsMissingOnes) {
