@@ -74,12 +74,11 @@ Status Place(const std::string& from_dir, std::string file, const std::string& t
 
 }  // namespace
 
-Result<Copied> CopyMessages(SelectedFolder& from, const std::vector<uint32_t>& seqs, const std::string& to_dir,
-                            bool move) {
-  Result<maildir::UidList> uids = maildir::UidList::Open(to_dir);
-  if (!uids.ok()) return uids.error();
-  Result<maildir::KeywordMap> keywords = maildir::KeywordMap::Open(to_dir);
-  if (!keywords.ok()) return keywords.error();
+Result<Copied> CopyMessages(SelectedFolder& from, const std::vector<uint32_t>& seqs, FolderState& to, bool move) {
+  if (Status s = to.Load(); !s.ok()) return s.error();
+  const std::string& to_dir = to.dir();
+  maildir::UidList* uids = &to.uids();
+  maildir::KeywordMap* keywords = &to.keywords();
   Copied out;
   std::vector<std::string> bases;
   for (uint32_t seq : seqs) {
@@ -112,6 +111,7 @@ Result<Copied> CopyMessages(SelectedFolder& from, const std::vector<uint32_t>& s
   if (!added.ok()) return added.error();
   out.uidvalidity = uids->uidvalidity();
   for (const std::string& b : bases) out.target_uids.push_back(uids->Find(b).value_or(0));
+  to.AddRecent(out.target_uids);
   return out;
 }
 

@@ -28,8 +28,8 @@ struct Copied {
 };
 
 // Copies (or with `move`, moves) messages `seqs` of `from` into the folder
-// at `to_dir`, which must exist. Copies are on disk before it returns.
-Result<Copied> CopyMessages(SelectedFolder& from, const std::vector<uint32_t>& seqs, const std::string& to_dir,
-                            bool move);
+// of `to`, which must exist; both locked (FolderState::LockBoth). Copies
+// are on disk before it returns, and \Recent for the next to look at `to`.
+Result<Copied> CopyMessages(SelectedFolder& from, const std::vector<uint32_t>& seqs, FolderState& to, bool move);
 
 }  // namespace posthorn::imapd

@@ -150,7 +150,10 @@ Result<FolderLook> FolderState::Look(bool claim_new, bool peek_new) {
   if (Status s = keywords_->Refresh(); !s.ok()) return s.error();
   Result<bool> renumbered = uids_->Refresh();
   if (!renumbered.ok()) return renumbered.error();
-  if (*renumbered) listing_.reset();  // UIDs of another UIDVALIDITY
+  if (*renumbered) {  // UIDs of another UIDVALIDITY
+    listing_.reset();
+    added_recent_.clear();
+  }
   Result<Stamp> stamp = StampNow();
   if (!stamp.ok()) return stamp.error();
   bool unclaimed = claim_new && listing_ && in_new_ > 0;
@@ -169,11 +172,39 @@ Result<FolderLook> FolderState::Look(bool claim_new, bool peek_new) {
       for (const ViewMessage& m : *listing_)
         if (m.file.starts_with("new/")) look.recent.push_back(m.uid);
   }
+  HandOutAdded(claim_new, peek_new, &look.recent);
   look.uidvalidity = uids_->uidvalidity();
   look.next_uid = uids_->next_uid();
   look.messages = listing_;
   look.first_unseen = first_unseen_;
   return look;
+}
+
+void FolderState::AddRecent(const std::vector<uint32_t>& uids) {
+  added_recent_.insert(added_recent_.end(), uids.begin(), uids.end());
+}
+
+void FolderState::HandOutAdded(bool claim, bool peek, std::vector<uint32_t>* recent) {
+  if (added_recent_.empty() || !(claim || peek)) return;
+  auto listed = [&](uint32_t uid) {
+    return std::binary_search(listing_->begin(), listing_->end(), uid,
+                              [](const auto& a, const auto& b) { return Uid(a) < Uid(b); });
+  };
+  size_t before = recent->size();
+  for (uint32_t uid : added_recent_)
+    if (listed(uid)) recent->push_back(uid);
+  if (recent->size() == before) return;
+  std::sort(recent->begin(), recent->end());
+  recent->erase(std::unique(recent->begin(), recent->end()), recent->end());
+  // What the listing does not hold yet waits for a later look.
+  if (claim) std::erase_if(added_recent_, listed);
+}
+
+std::pair<std::unique_lock<std::recursive_mutex>, std::unique_lock<std::recursive_mutex>> FolderState::LockBoth(
+    FolderState& a, FolderState& b) {
+  std::unique_lock la(a.mu_, std::defer_lock), lb(b.mu_, std::defer_lock);
+  std::lock(la, lb);
+  return {std::move(la), std::move(lb)};
 }
 
 std::shared_ptr<FolderState> FolderStates::Get(const std::string& dir) {

@@ -72,8 +72,20 @@ class FolderState {
   // `expected` is the state's own). Reads what changed since the last look.
   Result<FolderLook> Look(bool claim_new, bool peek_new);
 
-  // Valid after a successful Look().
+  // Reads the uidlist and keyword map if not yet: for APPEND, COPY and
+  // MOVE into the folder, which number what they add through the
+  // server's one copy of them rather than parse the files again.
+  Status Load();
+  // Valid after a successful Load() or Look().
+  maildir::UidList& uids() { return *uids_; }
   maildir::KeywordMap& keywords() { return *keywords_; }
+  // Messages just added by APPEND, COPY or MOVE: \Recent for the first
+  // session to look at the folder after (RFC 3501 §6.3.11, §6.4.7), as
+  // mail claimed from new/ is.
+  void AddRecent(const std::vector<uint32_t>& uids);
+  // Both states locked, whichever order other threads take them in.
+  static std::pair<std::unique_lock<std::recursive_mutex>, std::unique_lock<std::recursive_mutex>> LockBoth(
+      FolderState& a, FolderState& b);
   // Null when the folder keeps none (it cannot be written, say).
   MessageCache* cache() { return cache_ ? &*cache_ : nullptr; }
   // A cache that failed to be written is given up until the next listing.
@@ -90,7 +102,6 @@ class FolderState {
     timespec new_mtime{}, cur_mtime{};
     bool operator==(const Stamp& o) const;
   };
-  Status Load();
   Result<Stamp> StampNow() const;
   // Lists the folder, numbering and giving modseqs to what is new.
   Status List(bool claim_new, bool peek_new, std::vector<uint32_t>* recent);
@@ -118,6 +129,10 @@ class FolderState {
   // in_new_ and first_unseen_ for a new listing_.
   void Count();
   std::atomic<bool> unsettled_ = false;
+  std::vector<uint32_t> added_recent_;  // AddRecent's, not yet handed out
+  // Adds to `recent` those of added_recent_ in the listing: taken from it
+  // for a session that claims new mail, only shown to one that peeks.
+  void HandOutAdded(bool claim, bool peek, std::vector<uint32_t>* recent);
   size_t cache_read_ = 0;  // the cache's bytes the listing's modseqs reflect
 };
 

@@ -44,10 +44,11 @@ void Session::Copy(const imap::Command& c, bool uid, bool move) {
   std::string tag = c.tag, path = *dir;
   Wait();
   host_->Run(
-      [folder, copied, expunges, seqs, path, move] {
+      [folder, copied, expunges, seqs, path, move, folders = host_->folders()] {
         if (!maildir::IsMaildir(path)) return void(*copied = Error{"no such mailbox", ENOENT});
-        auto lock = folder->Lock();
-        *copied = CopyMessages(*folder, seqs, path, move);
+        std::shared_ptr<FolderState> to = folders->Get(path);
+        auto locks = FolderState::LockBoth(*folder->state, *to);
+        *copied = CopyMessages(*folder, seqs, *to, move);
         // RFC 6851 §3.3: a move ends with the EXPUNGEs of what moved.
         if (move && copied->ok()) *expunges = folder->Update(/*allow_expunge=*/true);
       },
@@ -112,19 +113,19 @@ void Session::Append(const imap::Command& c) {
   auto message = std::make_shared<std::string>(a.back().text);
   Wait();
   host_->Run(
-      [out, path, message, system, keywords, date] {
+      [out, path, message, system, keywords, date, folders = host_->folders()] {
         if (!maildir::IsMaildir(path)) return void(*out = Error{"no such mailbox", ENOENT});
+        std::shared_ptr<FolderState> state = folders->Get(path);
+        auto lock = state->Lock();
+        if (Status s = state->Load(); !s.ok()) return void(*out = s.error());
         maildir::Flags flags = system;
         if (!keywords.empty()) {
-          Result<maildir::KeywordMap> map = maildir::KeywordMap::Open(path);
-          if (!map.ok()) return void(*out = map.error());
-          Result<uint32_t> bits = map->Define(keywords);
+          Result<uint32_t> bits = state->keywords().Define(keywords);
           if (!bits.ok()) return void(*out = bits.error());
           flags.keywords = *bits;
         }
-        Result<maildir::UidList> uids = maildir::UidList::Open(path);
-        if (!uids.ok()) return void(*out = uids.error());
-        *out = AppendMessage(path, *message, flags, date, *uids);
+        *out = AppendMessage(path, *message, flags, date, state->uids());
+        if (out->ok()) state->AddRecent({(*out)->uid});
       },
       [this, out, tag] {
         AppendDone(tag, *out);

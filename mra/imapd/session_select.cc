@@ -128,14 +128,11 @@ void Session::StatusCommand(const imap::Command& c) {
         if (!maildir::IsMaildir(path)) return void(*out = Error{"no such mailbox", ENOENT});
         std::shared_ptr<FolderState> state = folders->Get(path);
         auto lock = state->Lock();
-        // Only looking: new mail stays in new/, \Recent for whoever selects.
-        Result<FolderLook> look = state->Look(/*claim_new=*/false, /*peek_new=*/false);
+        // Only peeking: new mail stays in new/, \Recent for whoever selects.
+        Result<FolderLook> look = state->Look(/*claim_new=*/false, /*peek_new=*/true);
         if (!look.ok()) return void(*out = look.error());
-        uint32_t recent = 0, unseen = 0;
-        for (const ViewMessage& m : *look->messages) {
-          if (m.file.starts_with("new/")) ++recent;
-          if (!m.flags.seen) ++unseen;
-        }
+        uint64_t recent = look->recent.size(), unseen = 0;
+        for (const ViewMessage& m : *look->messages) unseen += !m.flags.seen;
         // 0 when the folder keeps no modseqs (RFC 7162 §3.1.6).
         uint64_t highest = state->cache() ? state->cache()->highest_modseq() : 0;
         uint64_t size = look->messages->size();

@@ -601,14 +601,15 @@ class ImaplibTest(ClientTestCase):
         self.assertRegex(second[0], r",S=19,W=22:2,\Z")
         self.assertEqual(read(os.path.join(d, "cur", second[0])), b"Subject: two\n\nbody\n")
         self.assertGreaterEqual(int(os.stat(os.path.join(d, "cur", second[0])).st_mtime), before)
-        # What a client sees of the first one.
+        # What a client sees of the first one. Both are \Recent for the
+        # first session to select the folder (RFC 3501 §6.3.11).
         self.assertEqual(m.select("Drafts")[0], "OK")
-        self.assertIn(b"* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)\r\n* 2 EXISTS\r\n* 0 RECENT\r\n"
+        self.assertIn(b"* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)\r\n* 2 EXISTS\r\n* 2 RECENT\r\n"
                       b"* OK [UNSEEN 2] First unseen\r\n"
                       b"* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work \\*)] Limited\r\n",
                       m.take())
         self.assertEqual(m.fetch("1", "(FLAGS INTERNALDATE RFC822.SIZE RFC822)"),
-                         ("OK", [(('1 (FLAGS (\\Seen \\Draft $Work) INTERNALDATE %s RFC822.SIZE %d RFC822 {%d}'
+                         ("OK", [(('1 (FLAGS (\\Seen \\Draft $Work \\Recent) INTERNALDATE %s RFC822.SIZE %d RFC822 {%d}'
                                    % (internaldate(when), len(crlf(draft)), len(crlf(draft)))).encode(), crlf(draft)),
                                  b")"]))
         # Refusals.

@@ -84,7 +84,8 @@ TEST_F(ImapdCopy, CopyMapsKeywordsToTheTargetsLetters) {
   Talk("a STORE 1 +FLAGS (Work)\r\n");
   EXPECT_EQ(Talk("b COPY 1 Archive\r\n").substr(0, 17), "b OK [COPYUID " + Uidvalidity("/.Archive").substr(0, 3));
   Talk("c SELECT Archive\r\n");
-  EXPECT_EQ(Talk("d FETCH 2 FLAGS\r\n"), "* 2 FETCH (FLAGS (Work))\r\nd OK FETCH completed\r\n");
+  // \Recent: the copy is new to the folder (RFC 3501 §6.4.7).
+  EXPECT_EQ(Talk("d FETCH 2 FLAGS\r\n"), "* 2 FETCH (FLAGS (Work \\Recent))\r\nd OK FETCH completed\r\n");
   EXPECT_TRUE(Files(".Archive/cur")[0].ends_with(":2,b"));  // the copy; 900 has Other as a
 }
 
@@ -131,6 +132,29 @@ TEST_F(ImapdCopy, AppendStoresFlagsDateAndAnswersTheUid) {
   EXPECT_EQ(st.st_mtime, 1700000000);
   EXPECT_EQ(Talk("b APPEND INBOX {4}\r\n"), "+ Ready for literal data\r\n");
   EXPECT_EQ(Talk("x: y\r\n"), "b OK [APPENDUID " + Uidvalidity("") + " 1] APPEND completed\r\n");
+}
+
+// RFC 3501 §6.3.11, §6.4.7: what APPEND and COPY add is \Recent for the
+// first session to select the folder after; EXAMINE and STATUS only look.
+TEST_F(ImapdCopy, AppendedAndCopiedMessagesAreRecentForTheNextToSelect) {
+  Put("cur/100.M1.h:2,S");
+  Select();
+  EXPECT_EQ(Talk("a APPEND Archive {1+}\r\nx\r\n").substr(0, 5), "a OK ");
+  EXPECT_EQ(Talk("b COPY 1 Archive\r\n").substr(0, 5), "b OK ");
+  EXPECT_EQ(Talk("c STATUS Archive (MESSAGES RECENT)\r\n"),
+            "* STATUS Archive (MESSAGES 2 RECENT 2)\r\nc OK STATUS completed\r\n");
+  for (const char* tag : {"d", "e"}) {
+    std::string examined = Talk(std::string(tag) + " EXAMINE Archive\r\n");
+    EXPECT_NE(examined.find("* 2 EXISTS\r\n* 2 RECENT\r\n"), std::string::npos) << examined;
+  }
+  std::string selected = Talk("f SELECT Archive\r\n");
+  EXPECT_NE(selected.find("* 2 EXISTS\r\n* 2 RECENT\r\n"), std::string::npos) << selected;
+  EXPECT_EQ(Talk("g FETCH 1:2 FLAGS\r\n"),
+            "* 1 FETCH (FLAGS (\\Recent))\r\n* 2 FETCH (FLAGS (\\Seen \\Recent))\r\ng OK FETCH completed\r\n");
+  // Taken by that SELECT: no one else sees them as recent.
+  selected = Talk("h SELECT Archive\r\n");
+  EXPECT_NE(selected.find("* 2 EXISTS\r\n* 0 RECENT\r\n"), std::string::npos) << selected;
+  EXPECT_EQ(Talk("i STATUS INBOX (RECENT)\r\n"), "* STATUS INBOX (RECENT 0)\r\ni OK STATUS completed\r\n");
 }
 
 TEST_F(ImapdCopy, AppendRefusals) {
