@@ -8,6 +8,15 @@
 
 namespace posthorn::net {
 
+// How a login ended, as pop3d's and imapd's sessions are told.
+enum class LoginOutcome {
+  kOk,
+  kFailed,          // unknown user or wrong password
+  kInUse,           // the user has a session open already (pop3d)
+  kMailboxError,    // the Maildir could not be found, made or read
+  kAddressLimited,  // too many failures from this address lately: not checked
+};
+
 class SessionHostBase {
  public:
   virtual ~SessionHostBase() = default;

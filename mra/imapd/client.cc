@@ -24,22 +24,11 @@ constexpr auto kKeepalive = std::chrono::minutes(2);
 
 }  // namespace
 
-Client::Client(Server& server, std::string peer) : server_(server), peer_(std::move(peer)) {}
-
-Client::~Client() { *alive_ = false; }
+Client::Client(Server& server, std::string peer) : SessionClient(server, std::move(peer)), server_(server) {}
 
 Status Client::Start(UniqueFd fd, uint16_t port, bool implicit_tls, const std::string& refuse) {
   settings_ = server_.settings();
-  Result<net::Connection::Options> options = server_.ClientOptions(implicit_tls, settings_->idle_timeout);
-  if (!options.ok()) return options.error();
   net::Connection::Handlers h;
-  h.on_read = [this](evbuffer* in) { OnRead(in); };
-  h.on_tls_ready = [this] {
-    if (session_->waiting()) {
-      session_->OnTlsStarted();
-      AfterInput();
-    }
-  };
   // RFC 3501 §5.4: an autologout may say why first.
   h.on_timeout = [this] {
     log::Info("unknown[%s]: idle timeout", peer_.c_str());
@@ -52,10 +41,7 @@ Status Client::Start(UniqueFd fd, uint16_t port, bool implicit_tls, const std::s
     for (Job& job : held) Submit(std::move(job));
   };
   h.on_closed = [this](net::Connection::CloseReason, const std::string&) { Finish(); };
-  Result<std::unique_ptr<net::Connection>> c =
-      net::Connection::Create(server_.loop(), std::move(fd), peer_, port, *options, std::move(h));
-  if (!c.ok()) return c.error();
-  conn_ = std::move(c).value();
+  if (Status s = Connect(std::move(fd), port, implicit_tls, settings_->idle_timeout, std::move(h)); !s.ok()) return s;
   session_ = std::make_unique<Session>(*settings_, server_.ClientSecurity(peer_, implicit_tls), this);
   keepalive_ = net::Timer(server_.loop(), [this] {
     Send("* OK Still here\r\n");
@@ -65,26 +51,8 @@ Status Client::Start(UniqueFd fd, uint16_t port, bool implicit_tls, const std::s
     poll_.Start(kPollInterval);
     FolderChanged();
   });
-  log::Info("connect from unknown[%s]", peer_.c_str());
-  session_->Start(refuse);
+  Greet(refuse);
   return Status::Ok();
-}
-
-void Client::OnRead(evbuffer* in) {
-  net::FeedSession(in, *session_);
-  AfterInput();
-}
-
-void Client::AfterInput() { net::PaceReading(conn_.get(), *session_); }
-
-void Client::Send(std::string_view bytes) {
-  if (conn_) conn_->Write(bytes);
-}
-
-void Client::StartTls() { net::StartTlsOrClose(*conn_, server_.tls(), peer_); }
-
-void Client::Close() {
-  if (conn_) conn_->CloseAfterFlush();
 }
 
 void Client::Shutdown() {
@@ -103,22 +71,9 @@ void Client::Finish() {
 void Client::Log(const std::string& line) { log::Info("unknown[%s]: %s", peer_.c_str(), line.c_str()); }
 
 void Client::Login(const std::string& user, const std::string& password, int failures) {
-  std::weak_ptr<bool> alive = alive_;
-  server_.CheckLogin(peer_, user, password, [this, alive, failures](bool blocked, net::MailLogin login) {
-    if (alive.expired()) return;
-    if (blocked) return LoginAnswer(LoginOutcome::kAddressLimited, "", "");
-    if (!login.ok) return LoginFailed(failures);
-    if (!login.maildir.ok())
-      return LoginAnswer(LoginOutcome::kMailboxError, "", login.user + ": " + login.maildir.message());
-    OpenMaildir(login.user, *login.maildir);
-  });
-}
-
-void Client::LoginFailed(int failures) {
-  server_.LoginFailed(peer_);
-  // Each failure costs the client a little more time.
-  auth_delay_ = net::Timer(server_.loop(), [this] { LoginAnswer(LoginOutcome::kFailed, "", ""); });
-  auth_delay_.Start(std::chrono::seconds(1 + failures));
+  CheckPassword(
+      user, password, failures, [this](const std::string& name, const std::string& maildir) { OpenMaildir(name, maildir); },
+      [this](LoginOutcome outcome, const std::string& error) { LoginAnswer(outcome, "", error); });
 }
 
 // A Maildir that mda has not made yet (or that another MDA made without

@@ -12,7 +12,7 @@
 
 #include "common/net/connection.h"
 #include "common/net/event.h"
-#include "common/net/mail_access_server.h"
+#include "common/net/mail_access_client.h"
 #include "mra/imapd/folder_watcher.h"
 #include "mra/imapd/session.h"
 
@@ -20,20 +20,15 @@ namespace posthorn::imapd {
 
 class Server;
 
-class Client : public net::MailAccessClient, public SessionHost {
+class Client : public net::SessionClient<SessionHost, Session> {
  public:
   Client(Server& server, std::string peer);
-  ~Client() override;
 
   // MailAccessClient
   Status Start(UniqueFd fd, uint16_t port, bool implicit_tls, const std::string& refuse) override;
-  const std::string& peer() const override { return peer_; }
   void Shutdown() override;
 
-  // SessionHost
-  void Send(std::string_view bytes) override;
-  void StartTls() override;
-  void Close() override;
+  // SessionHost (Send, StartTls and Close are SessionClient's)
   void Log(const std::string& line) override;
   void Login(const std::string& user, const std::string& password, int failures) override;
   void Run(std::function<void()> work, std::function<void()> done) override;
@@ -46,11 +41,7 @@ class Client : public net::MailAccessClient, public SessionHost {
     std::function<void()> work, done;
   };
 
-  void OnRead(evbuffer* input);
-  // Reads on while the session can take more; holds back otherwise.
-  void AfterInput();
   void Submit(Job job);
-  void LoginFailed(int failures);
   // Makes sure the user's Maildir and its special folders exist, off the
   // loop, then answers the login.
   void OpenMaildir(const std::string& user, const std::string& maildir);
@@ -59,11 +50,7 @@ class Client : public net::MailAccessClient, public SessionHost {
   void Finish();
 
   Server& server_;
-  std::string peer_;
   std::shared_ptr<const Settings> settings_;
-  std::unique_ptr<net::Connection> conn_;
-  std::unique_ptr<Session> session_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::string user_;  // once logged in, for the logs
   // Work that waits for the output to drain: a client that does not read
   // what FETCH 1:* sends must not make us hold the whole mailbox.
@@ -73,7 +60,6 @@ class Client : public net::MailAccessClient, public SessionHost {
   std::unique_ptr<FolderWatcher::Watch> watch_;
   net::Timer poll_;       // IDLE without inotify
   net::Timer keepalive_;  // "* OK Still here" while idling
-  net::Timer auth_delay_;
   bool finished_ = false;
 };
 

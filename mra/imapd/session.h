@@ -36,12 +36,7 @@ namespace posthorn::imapd {
 
 using SessionInfo = config::ClientSecurity;
 
-enum class LoginOutcome {
-  kOk,
-  kFailed,          // unknown user or wrong password
-  kMailboxError,    // the Maildir could not be found or made
-  kAddressLimited,  // too many failures from this address lately: not checked
-};
+using LoginOutcome = net::LoginOutcome;
 
 class SessionHost : public net::SessionHostBase {
  public:

@@ -111,6 +111,7 @@ void Session::OnLogin(LoginOutcome outcome, const std::string& maildir) {
         return Bye("Too many failed logins");
       }
       break;
+    case LoginOutcome::kInUse:  // pop3d's user lock: imapd takes none, so never
     case LoginOutcome::kMailboxError:
       host_->Log("login refused: " + what + ", mailbox cannot be opened");
       user_.clear();

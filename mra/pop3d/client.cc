@@ -26,25 +26,15 @@ constexpr size_t kChunk = 256 * 1024;
 
 }  // namespace
 
-Client::Client(Server& server, std::string peer) : server_(server), peer_(std::move(peer)) {}
+Client::Client(Server& server, std::string peer) : SessionClient(server, std::move(peer)), server_(server) {}
 
 Client::~Client() {
-  *alive_ = false;
   if (!locked_user_.empty()) server_.Unlock(locked_user_);
 }
 
 Status Client::Start(UniqueFd fd, uint16_t port, bool implicit_tls, const std::string& refuse) {
   settings_ = server_.settings();
-  Result<net::Connection::Options> options = server_.ClientOptions(implicit_tls, settings_->idle_timeout);
-  if (!options.ok()) return options.error();
   net::Connection::Handlers h;
-  h.on_read = [this](evbuffer* in) { OnRead(in); };
-  h.on_tls_ready = [this] {
-    if (session_->waiting()) {
-      session_->OnTlsStarted();
-      conn_->ResumeReading();
-    }
-  };
   // RFC 1939 §3: an idle client is disconnected without a response, and
   // nothing it marked is deleted.
   h.on_timeout = [this] {
@@ -61,31 +51,10 @@ Status Client::Start(UniqueFd fd, uint16_t port, bool implicit_tls, const std::s
     if (transfer_ && !reading_chunk_ && !transfer_->done) NextChunk();
   };
   h.on_closed = [this](net::Connection::CloseReason, const std::string&) { Finish(); };
-  Result<std::unique_ptr<net::Connection>> c =
-      net::Connection::Create(server_.loop(), std::move(fd), peer_, port, *options, std::move(h));
-  if (!c.ok()) return c.error();
-  conn_ = std::move(c).value();
+  if (Status s = Connect(std::move(fd), port, implicit_tls, settings_->idle_timeout, std::move(h)); !s.ok()) return s;
   session_ = std::make_unique<Session>(*settings_, server_.ClientSecurity(peer_, implicit_tls), this);
-  log::Info("connect from unknown[%s]", peer_.c_str());
-  session_->Start(refuse);
+  Greet(refuse);
   return Status::Ok();
-}
-
-void Client::OnRead(evbuffer* in) {
-  net::FeedSession(in, *session_);
-  AfterInput();
-}
-
-void Client::AfterInput() { net::PaceReading(conn_.get(), *session_); }
-
-void Client::Send(std::string_view bytes) {
-  if (conn_) conn_->Write(bytes);
-}
-
-void Client::StartTls() { net::StartTlsOrClose(*conn_, server_.tls(), peer_); }
-
-void Client::Close() {
-  if (conn_) conn_->CloseAfterFlush();
 }
 
 void Client::Shutdown() { session_->OnShutdown(); }
@@ -102,23 +71,14 @@ void Client::Finish() {
 void Client::Log(const std::string& line) { log::Info("%s", line.c_str()); }
 
 void Client::Login(const std::string& user, const std::string& password, int failures) {
-  std::weak_ptr<bool> alive = alive_;
-  server_.CheckLogin(peer_, user, password, [this, alive, failures](bool blocked, net::MailLogin login) {
-    if (alive.expired()) return;
-    if (blocked) return LoginAnswer(LoginOutcome::kAddressLimited, "");
-    if (!login.ok) return LoginFailed(failures);
-    if (!login.maildir.ok()) return LoginAnswer(LoginOutcome::kMailboxError, login.user + ": " + login.maildir.message());
-    if (!server_.Lock(login.user)) return LoginAnswer(LoginOutcome::kInUse, "");
-    locked_user_ = login.user;
-    OpenMaildrop(*login.maildir);
-  });
-}
-
-void Client::LoginFailed(int failures) {
-  server_.LoginFailed(peer_);
-  // Each failure costs the client a little more time.
-  auth_delay_ = net::Timer(server_.loop(), [this] { LoginAnswer(LoginOutcome::kFailed, ""); });
-  auth_delay_.Start(std::chrono::seconds(1 + failures));
+  CheckPassword(
+      user, password, failures,
+      [this](const std::string& name, const std::string& maildir) {
+        if (!server_.Lock(name)) return LoginAnswer(LoginOutcome::kInUse, "");
+        locked_user_ = name;
+        OpenMaildrop(maildir);
+      },
+      [this](LoginOutcome outcome, const std::string& error) { LoginAnswer(outcome, error); });
 }
 
 // The listing reads the directories (and files without ,W=): a disk

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "common/net/connection.h"
-#include "common/net/mail_access_server.h"
+#include "common/net/mail_access_client.h"
 #include "common/net/event.h"
 #include "mra/pop3d/maildrop.h"
 #include "mra/pop3d/session.h"
@@ -19,20 +19,16 @@ namespace posthorn::pop3d {
 
 class Server;
 
-class Client : public net::MailAccessClient, public SessionHost {
+class Client : public net::SessionClient<SessionHost, Session> {
  public:
   Client(Server& server, std::string peer);
   ~Client() override;
   // MailAccessClient
   Status Start(UniqueFd fd, uint16_t port, bool implicit_tls, const std::string& refuse) override;
-  const std::string& peer() const override { return peer_; }
   // SIGTERM: say so and close, unless QUIT is being applied.
   void Shutdown() override;
 
-  // SessionHost
-  void Send(std::string_view bytes) override;
-  void StartTls() override;
-  void Close() override;
+  // SessionHost (Send, StartTls and Close are SessionClient's)
   void Login(const std::string& user, const std::string& password, int failures) override;
   void SendMessage(size_t index, std::optional<size_t> body_lines, const std::string& first_line) override;
   void Update(const std::vector<bool>& deleted, const std::vector<bool>& retrieved) override;
@@ -51,9 +47,6 @@ class Client : public net::MailAccessClient, public SessionHost {
     Status error;
   };
 
-  void OnRead(evbuffer* input);
-  void AfterInput();
-  void LoginFailed(int failures);
   void OpenMaildrop(const std::string& maildir);
   // A login that ends without a maildrop; `error` is logged.
   void LoginAnswer(LoginOutcome outcome, const std::string& error);
@@ -64,11 +57,7 @@ class Client : public net::MailAccessClient, public SessionHost {
   void Finish();
 
   Server& server_;
-  std::string peer_;
   std::shared_ptr<const Settings> settings_;
-  std::unique_ptr<net::Connection> conn_;
-  std::unique_ptr<Session> session_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::shared_ptr<const Maildrop> maildrop_;
   std::string locked_user_;
   std::shared_ptr<Transfer> transfer_;
@@ -80,7 +69,6 @@ class Client : public net::MailAccessClient, public SessionHost {
   };
   std::optional<HeldSend> held_;  // a RETR waiting for the output to drain
   bool reading_chunk_ = false;
-  net::Timer auth_delay_;
   bool finished_ = false;
 };
 

@@ -33,13 +33,7 @@ struct Listing {
   std::vector<std::string> uids;
 };
 
-enum class LoginOutcome {
-  kOk,
-  kFailed,          // unknown user or wrong password
-  kInUse,           // the user has a session open already
-  kMailboxError,    // the Maildir could not be read
-  kAddressLimited,  // too many failures from this address lately: not checked
-};
+using LoginOutcome = net::LoginOutcome;
 
 class SessionHost : public net::SessionHostBase {
  public:
