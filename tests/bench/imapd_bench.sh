@@ -199,42 +199,19 @@ start_posthorn() {
 # --- Dovecot ------------------------------------------------------------------
 if has dovecot; then
   mkdir -p "$dv/run" "$dv/state"
-  cat > "$dv/dovecot.conf" <<EOF
-protocols = imap
-listen = 127.0.0.1
-base_dir = $dv/run
-state_dir = $dv/state
-instance_name = posthorn-imap-bench
-log_path = $dv/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-mail_location = maildir:$dv/mail/%d/%n
+  {
+    dovecot_conf "$dv" imap "$dv_port"
+    cat <<EOF
 default_process_limit = $((nidle + 100))
 default_client_limit = $((4 * nidle + 1000))
 protocol imap {
   mail_max_userip_connections = $((nidle + 100))
 }
-passdb {
-  driver = passwd-file
-  args = scheme=CRYPT username_format=%u $dv/passwd
-}
-userdb {
-  driver = static
-  args = uid=$(id -u nobody) gid=$(id -g nobody) home=$dv/mail/%d/%n
-}
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = $dv_port
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
 service imap {
   process_limit = $((nidle + 100))
 }
 EOF
+  } > "$dv/dovecot.conf"
 fi
 # shellcheck disable=SC2317  # called as start_$server
 start_dovecot() {

@@ -105,3 +105,40 @@ bench_cleanup() {
   stop_pid "$dv_pid"   # Dovecot's master stops its children
   rm -rf "$work"
 }
+
+# dovecot_conf DIR PROTO PORT: the Dovecot configuration the POP3 and IMAP
+# benches share, on stdout: PROTO (pop3 or imap) on 127.0.0.1:PORT without
+# TLS (its implicit-TLS listener off), its run and state directories and
+# log under DIR, users from DIR/passwd (CRYPT hashes) with their Maildirs
+# in DIR/mail/%d/%n, all served as nobody. A bench adds its own lines.
+dovecot_conf() {
+  local dir=$1 proto=$2 port=$3
+  cat <<EOF
+protocols = $proto
+listen = 127.0.0.1
+base_dir = $dir/run
+state_dir = $dir/state
+instance_name = posthorn-$proto-bench
+log_path = $dir/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+mail_location = maildir:$dir/mail/%d/%n
+passdb {
+  driver = passwd-file
+  args = scheme=CRYPT username_format=%u $dir/passwd
+}
+userdb {
+  driver = static
+  args = uid=$(id -u nobody) gid=$(id -g nobody) home=$dir/mail/%d/%n
+}
+service $proto-login {
+  inet_listener $proto {
+    address = 127.0.0.1
+    port = $port
+  }
+  inet_listener ${proto}s {
+    port = 0
+  }
+}
+EOF
+}

@@ -187,34 +187,7 @@ ph_pid=$!
 
 # --- Dovecot ------------------------------------------------------------------
 mkdir -p "$dv/run" "$dv/state"
-cat > "$dv/dovecot.conf" <<EOF
-protocols = pop3
-listen = 127.0.0.1
-base_dir = $dv/run
-state_dir = $dv/state
-instance_name = posthorn-bench
-log_path = $dv/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-mail_location = maildir:$dv/mail/%d/%n
-passdb {
-  driver = passwd-file
-  args = scheme=CRYPT username_format=%u $dv/passwd
-}
-userdb {
-  driver = static
-  args = uid=$(id -u nobody) gid=$(id -g nobody) home=$dv/mail/%d/%n
-}
-service pop3-login {
-  inet_listener pop3 {
-    address = 127.0.0.1
-    port = $dv_port
-  }
-  inet_listener pop3s {
-    port = 0
-  }
-}
-EOF
+dovecot_conf "$dv" pop3 "$dv_port" > "$dv/dovecot.conf"
 chmod 644 "$dv/passwd"
 dovecot -F -c "$dv/dovecot.conf" < /dev/null > "$dv/start.log" 2>&1 &
 dv_pid=$!
