@@ -157,6 +157,19 @@ TEST_F(ImapdCopy, AppendedAndCopiedMessagesAreRecentForTheNextToSelect) {
   EXPECT_EQ(Talk("i STATUS INBOX (RECENT)\r\n"), "* STATUS INBOX (RECENT 0)\r\ni OK STATUS completed\r\n");
 }
 
+// Into the folder it came from: one state locked twice (LockBoth on a
+// recursive mutex), and the copy is the session's own new, recent message.
+TEST_F(ImapdCopy, CopyIntoTheSelectedFolderItself) {
+  Put("cur/100.M1.h:2,S");
+  Select();
+  std::string copied = Talk("a COPY 1 INBOX\r\n");
+  EXPECT_EQ(copied.substr(0, 5), "a OK ") << copied;
+  EXPECT_NE(copied.find(" 1 2] "), std::string::npos) << copied;
+  EXPECT_EQ(Talk("b NOOP\r\n"), "* 2 EXISTS\r\n* 1 RECENT\r\nb OK NOOP completed\r\n");
+  EXPECT_EQ(Talk("c FETCH 2 (UID FLAGS)\r\n"),
+            "* 2 FETCH (UID 2 FLAGS (\\Seen \\Recent))\r\nc OK FETCH completed\r\n");
+}
+
 TEST_F(ImapdCopy, AppendRefusals) {
   Open();
   LogIn();
