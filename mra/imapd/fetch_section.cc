@@ -47,8 +47,11 @@ std::optional<std::string> SectionText(std::string_view message, const message::
   if (!section.part.empty()) {
     if (section.kind == Kind::kAll) return std::string(BodyOf(message, *part));
     if (section.kind == Kind::kMime) return std::string(HeaderOf(message, *part));
-    // HEADER and TEXT after a part number are of the message it carries.
-    if (const message::MimePart* inner = part->message()) part = inner;
+    // HEADER and TEXT after a part number are of the message it carries
+    // (RFC 3501 §6.4.5); a part that carries none has neither: empty, as
+    // Dovecot answers, not the part's own MIME header and body.
+    part = part->message();
+    if (part == nullptr) return std::string();
   }
   switch (section.kind) {
     case Kind::kAll:

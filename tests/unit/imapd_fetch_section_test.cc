@@ -77,6 +77,11 @@ TEST(ImapdFetchSection, PartsOfAMultipart) {
   EXPECT_EQ(Get(kMixed, S({3})), std::nullopt);
   EXPECT_EQ(Get(kMixed, S({1, 1})), std::nullopt);  // a leaf inside a multipart has no parts
   EXPECT_EQ(Get(kMixed, S({1, 2})), std::nullopt);
+  // HEADER and TEXT of a part that is no message/rfc822: there are none.
+  EXPECT_EQ(Get(kMixed, S({1}, Section::Kind::kHeader)), "");
+  EXPECT_EQ(Get(kMixed, S({1}, Section::Kind::kText)), "");
+  EXPECT_EQ(Get(kMixed, S({1}, Section::Kind::kHeaderFields, {"CONTENT-TYPE"})), "");
+  EXPECT_EQ(Get(kSimple, S({1}, Section::Kind::kHeader)), "");
 }
 
 TEST(ImapdFetchSection, Partial) {
