@@ -162,6 +162,9 @@ Status UidList::ReadTail(bool locked) {
   if (parsed.ok()) {
     for (const UidEntry& e : parsed->entries) Add(e);
     read_ += parsed->complete;
+    // Nothing to view (a line cut short by a crash, read at every look
+    // until a writer mends it): not kept, or each look would keep a copy.
+    if (parsed->entries.empty()) text_.pop_back();
     return Status::Ok();
   }
   text_.pop_back();
