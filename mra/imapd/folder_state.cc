@@ -193,11 +193,16 @@ void FolderState::HandOutAdded(bool claim, bool peek, std::vector<uint32_t>* rec
   size_t before = recent->size();
   for (uint32_t uid : added_recent_)
     if (listed(uid)) recent->push_back(uid);
-  if (recent->size() == before) return;
-  std::sort(recent->begin(), recent->end());
-  recent->erase(std::unique(recent->begin(), recent->end()), recent->end());
-  // What the listing does not hold yet waits for a later look.
-  if (claim) std::erase_if(added_recent_, listed);
+  if (recent->size() != before) {
+    std::sort(recent->begin(), recent->end());
+    recent->erase(std::unique(recent->begin(), recent->end()), recent->end());
+  }
+  if (!claim) return;
+  // Handed out now, or gone: numbered before the listing's last message
+  // and not in it (expunged before anyone looked). Only what was numbered
+  // after the listing waits for a later look.
+  uint32_t last = listing_->empty() ? 0 : listing_->back().uid;
+  std::erase_if(added_recent_, [last](uint32_t uid) { return uid <= last; });
 }
 
 std::pair<std::unique_lock<std::recursive_mutex>, std::unique_lock<std::recursive_mutex>> FolderState::LockBoth(

@@ -157,6 +157,18 @@ TEST_F(ImapdCopy, AppendedAndCopiedMessagesAreRecentForTheNextToSelect) {
   EXPECT_EQ(Talk("i STATUS INBOX (RECENT)\r\n"), "* STATUS INBOX (RECENT 0)\r\ni OK STATUS completed\r\n");
 }
 
+// A message appended and removed before anyone selected the folder is
+// forgotten; one appended after a listing waits for the next look.
+TEST_F(ImapdCopy, RecentOfAMessageGoneBeforeAnyoneLooked) {
+  Select();
+  EXPECT_EQ(Talk("a APPEND Archive {1+}\r\nx\r\n").substr(0, 5), "a OK ");
+  for (const std::string& f : Files(".Archive/cur")) ::unlink((host_.maildir + "/.Archive/cur/" + f).c_str());
+  std::string selected = Talk("b SELECT Archive\r\n");
+  EXPECT_NE(selected.find("* 0 EXISTS\r\n* 0 RECENT\r\n"), std::string::npos) << selected;
+  EXPECT_EQ(Talk("c APPEND Archive {1+}\r\ny\r\n").substr(0, 5), "c OK ");
+  EXPECT_EQ(Talk("d NOOP\r\n"), "* 1 EXISTS\r\n* 1 RECENT\r\nd OK NOOP completed\r\n");
+}
+
 // Into the folder it came from: one state locked twice (LockBoth on a
 // recursive mutex), and the copy is the session's own new, recent message.
 TEST_F(ImapdCopy, CopyIntoTheSelectedFolderItself) {
