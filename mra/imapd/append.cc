@@ -29,8 +29,9 @@ std::string ToDisk(std::string_view message, uint64_t* wire) {
 
 }  // namespace
 
-Result<Appended> AppendMessage(const std::string& dir, std::string_view message, const maildir::Flags& flags,
-                               int64_t internal_date, maildir::UidList& uids) {
+Result<Appended> AppendMessage(FolderState& to, std::string_view message, const maildir::Flags& flags,
+                               int64_t internal_date) {
+  const std::string& dir = to.dir();
   uint64_t wire = 0;
   std::string bytes = ToDisk(message, &wire);
   Result<maildir::PendingMessage> pending = maildir::PendingMessage::Create(dir);
@@ -43,12 +44,16 @@ Result<Appended> AppendMessage(const std::string& dir, std::string_view message,
   if (!path.ok()) return path.error();
   if (Status s = maildir::SyncDir(dir + "/cur"); !s.ok()) return s.error();
   std::string name = path->substr(path->rfind('/') + 1);
+  auto lock = to.Lock();
+  if (Status s = to.Load(); !s.ok()) return s.error();
+  maildir::UidList& uids = to.uids();
   Result<std::vector<maildir::UidEntry>> added = uids.Assign({maildir::BaseName(name)});
   if (!added.ok()) return added.error();
   Appended out;
   out.uidvalidity = uids.uidvalidity();
   out.uid = added->empty() ? uids.Find(maildir::BaseName(name)).value_or(0) : added->front().uid;
   out.file = "cur/" + name;
+  to.AddRecent({out.uid});
   return out;
 }
 

@@ -77,8 +77,7 @@ Status Place(const std::string& from_dir, std::string file, const std::string& t
 Result<Copied> CopyMessages(SelectedFolder& from, const std::vector<uint32_t>& seqs, FolderState& to, bool move) {
   if (Status s = to.Load(); !s.ok()) return s.error();
   const std::string& to_dir = to.dir();
-  maildir::UidList* uids = &to.uids();
-  maildir::KeywordMap* keywords = &to.keywords();
+  maildir::UidList& uids = to.uids();
   Copied out;
   std::vector<std::string> bases;
   for (uint32_t seq : seqs) {
@@ -88,7 +87,7 @@ Result<Copied> CopyMessages(SelectedFolder& from, const std::vector<uint32_t>& s
       continue;
     }
     maildir::Flags flags = m.flags;
-    Result<uint32_t> bits = MapKeywords(m.flags.keywords, from.keywords().names(), *keywords);
+    Result<uint32_t> bits = MapKeywords(m.flags.keywords, from.keywords().names(), to.keywords());
     if (!bits.ok()) return bits.error();
     flags.keywords = *bits;
     // A new unique name, keeping the sizes so readers need not open it.
@@ -107,10 +106,10 @@ Result<Copied> CopyMessages(SelectedFolder& from, const std::vector<uint32_t>& s
   if (Status s = maildir::SyncDir(to_dir + "/cur"); !s.ok()) return s.error();
   if (move)
     if (Status s = maildir::SyncDir(from.dir + "/cur"); !s.ok()) return s.error();
-  Result<std::vector<maildir::UidEntry>> added = uids->Assign(std::vector<std::string_view>(bases.begin(), bases.end()));
+  Result<std::vector<maildir::UidEntry>> added = uids.Assign(std::vector<std::string_view>(bases.begin(), bases.end()));
   if (!added.ok()) return added.error();
-  out.uidvalidity = uids->uidvalidity();
-  for (const std::string& b : bases) out.target_uids.push_back(uids->Find(b).value_or(0));
+  out.uidvalidity = uids.uidvalidity();
+  for (const std::string& b : bases) out.target_uids.push_back(uids.Find(b).value_or(0));
   to.AddRecent(out.target_uids);
   return out;
 }

@@ -116,16 +116,15 @@ void Session::Append(const imap::Command& c) {
       [out, path, message, system, keywords, date, folders = host_->folders()] {
         if (!maildir::IsMaildir(path)) return void(*out = Error{"no such mailbox", ENOENT});
         std::shared_ptr<FolderState> state = folders->Get(path);
-        auto lock = state->Lock();
-        if (Status s = state->Load(); !s.ok()) return void(*out = s.error());
         maildir::Flags flags = system;
         if (!keywords.empty()) {
+          auto lock = state->Lock();
+          if (Status s = state->Load(); !s.ok()) return void(*out = s.error());
           Result<uint32_t> bits = state->keywords().Define(keywords);
           if (!bits.ok()) return void(*out = bits.error());
           flags.keywords = *bits;
         }
-        *out = AppendMessage(path, *message, flags, date, state->uids());
-        if (out->ok()) state->AddRecent({(*out)->uid});
+        *out = AppendMessage(*state, *message, flags, date);
       },
       [this, out, tag] {
         AppendDone(tag, *out);

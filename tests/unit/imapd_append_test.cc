@@ -15,12 +15,14 @@ TEST(ImapdAppend, StoresWithFlagsDateAndTheNextUid) {
   testing::TempDir dir;
   std::string md = dir.path() + "/m";
   ASSERT_TRUE(maildir::CreateMaildirDirs(md, false).ok());
-  maildir::UidList uids = std::move(*maildir::UidList::Open(md));
+  FolderState state(md);
+  ASSERT_TRUE(state.Load().ok());
+  maildir::UidList& uids = state.uids();
   ASSERT_TRUE(uids.Assign({"0.M0.h"}).ok());
   maildir::Flags flags;
   flags.seen = true;
   flags.draft = true;
-  Result<Appended> a = AppendMessage(md, "Subject: hi\r\n\r\nline\r\nbare\nlast", flags, 1700000000, uids);
+  Result<Appended> a = AppendMessage(state, "Subject: hi\r\n\r\nline\r\nbare\nlast", flags, 1700000000);
   ASSERT_TRUE(a.ok()) << a.message();
   EXPECT_EQ(a->uid, 2u);
   EXPECT_EQ(a->uidvalidity, uids.uidvalidity());
@@ -32,6 +34,10 @@ TEST(ImapdAppend, StoresWithFlagsDateAndTheNextUid) {
   struct stat st;
   ASSERT_EQ(::stat((md + "/" + a->file).c_str(), &st), 0);
   EXPECT_EQ(st.st_mtime, 1700000000);
+  // \Recent for the first look that claims new mail.
+  Result<FolderLook> look = state.Look(/*claim_new=*/true, /*peek_new=*/false);
+  ASSERT_TRUE(look.ok()) << look.message();
+  EXPECT_EQ(look->recent, std::vector<uint32_t>{2});
 }
 
 }  // namespace
